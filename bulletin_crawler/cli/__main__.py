@@ -1,0 +1,5 @@
+import sys
+
+from bulletin_crawler.cli import main
+
+sys.exit(main())

@@ -1,0 +1,68 @@
+"""The article data contract: the one document shape every spider yields and every store keeps.
+
+Documented for data teams in ``docs/data-contract.md``; change both together and bump
+:data:`SCHEMA_VERSION` when a field changes meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+KINDS = ("epaper", "portal", "generic")
+
+
+@dataclass
+class Article:
+    """One news article as extracted from one page (before deduplication)."""
+
+    url: str
+    site: str
+    source: str
+    kind: str
+    title: str
+    body: str
+    region: dict[str, Any] = field(default_factory=dict)
+    kicker: str | None = None
+    subtitle: str | None = None
+    published_at: str | None = None
+    event_date: str | None = None
+    edition: dict[str, Any] | None = None
+    column: str | None = None
+    authors: list[str] = field(default_factory=list)
+    reporters: list[str] = field(default_factory=list)
+    correspondents: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    id: str | None = None
+    content_hash: str | None = None
+    duplicate_of: str | None = None
+    sources: list[dict[str, str]] = field(default_factory=list)
+    first_seen_at: str | None = None
+    updated_at: str | None = None
+    schema_version: int = SCHEMA_VERSION
+
+    def to_document(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.__dataclass_fields__)
+
+
+def text_fingerprint(body: str) -> str:
+    """Key of the normalised text: the same story reformatted (spaces, full-width forms,
+    line breaks, punctuation) gets the same hash."""
+    folded = unicodedata.normalize("NFKC", body)
+    folded = re.sub(r"[\W_]+", "", folded)
+    return hashlib.sha1(folded.encode("utf-8")).hexdigest()
+
+
+def article_id(url_key: str) -> str:
+    """Stable document id, derived from the canonical URL of the first place a story was seen."""
+    return hashlib.sha1(url_key.encode("utf-8")).hexdigest()[:24]

@@ -1,0 +1,148 @@
+"""Bylines: find credit lines wherever a Chinese paper puts them and sort the names by role.
+
+Handles the lead credit ``本报讯(记者 X 通讯员 Y 文/图)``, credit paragraphs before or after the
+body (``□ 本报记者 X``, ``记者 X`` / ``通讯员 Y 文/图``) and editor notes ``(责任编辑：Z)``.
+``文/图`` credits the listed people as photographers too; ``实习生`` counts as a reporter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ROLE_FIELDS = ("reporters", "correspondents", "editors", "photographers")
+
+# Longest first, so 本报记者 wins over 记者.
+_ROLES: list[tuple[str, str]] = [
+    (r"(?:本报|新华社|河南日报|郑州日报|郑州晚报)?(?:全媒体|融媒体|首席|见习|特约|驻站)?记者", "reporters"),
+    (r"实习生", "reporters"),
+    (r"作者", "reporters"),
+    (r"(?:特约)?通讯员", "correspondents"),
+    (r"(?:责任编辑|责编|本版编辑|编辑|审核|审校|校对)", "editors"),
+    (r"(?:摄影|图片|摄像)", "photographers"),
+]
+_ROLE_RE = re.compile("|".join(f"({pattern})" for pattern, _ in _ROLES))
+_PHOTO_MARK = re.compile(r"(?:文\s*/\s*图|图\s*/\s*文|文图|摄影?|图)$")
+_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+·[\u4e00-\u9fff·]+$")
+_BULLETS = "□■▲◆●◇○★☆ "
+_SEPARATORS = re.compile(r"[\s、，,;；:：/]+")
+
+LEAD = re.compile(r"^(本报\S{0,8}?讯|本刊讯|[\u4e00-\u9fff]{2,6}网讯)\s*[(（]([^()（）]{2,80})[)）]\s*")
+_EDITOR_NOTE = re.compile(r"[(（\[【]\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^()（）\[\]【】]{2,30})[)）\]】]\s*$")
+_EDITOR_LINE = re.compile(r"^(?:责任编辑|责编|本版编辑|编辑)\s*[:：]\s*(.{2,30})$")
+_SOURCE_LINE = re.compile(r"^(?:来源|稿源|信息来源)\s*[:：]\s*(\S.{0,40})$")
+
+
+@dataclass
+class Byline:
+    """Credited people by role, and every person once in order of appearance (``authors``)."""
+
+    reporters: list[str] = field(default_factory=list)
+    correspondents: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    source: str | None = None
+
+    def add(self, role: str, name: str) -> None:
+        names: list[str] = getattr(self, role)
+        if name not in names:
+            names.append(name)
+        if name not in self.authors:
+            self.authors.append(name)
+
+    def merge(self, other: Byline) -> None:
+        for role in ROLE_FIELDS:
+            for name in getattr(other, role):
+                self.add(role, name)
+        self.source = self.source or other.source
+
+    def __bool__(self) -> bool:
+        return bool(self.authors)
+
+
+def parse_credit(text: str) -> Byline | None:
+    """Names by role from a credit such as ``记者 柴琳琳 通讯员 姜璞 文/图``.
+
+    Returns None when the text holds anything but roles, names and photo marks, so ordinary
+    sentences are never mistaken for credits.
+    """
+    text = text.strip(_BULLETS + "\u3000")
+    mark = _PHOTO_MARK.search(text)
+    if mark:
+        text = text[: mark.start()]
+    groups: list[tuple[str, list[str]]] = []
+    for part in _ROLE_RE.split(text):
+        if not part or not part.strip():
+            continue
+        role = _role_of(part)
+        if role:
+            groups.append((role, []))
+            continue
+        names = [token for token in _SEPARATORS.split(part) if token]
+        if not groups or not all(_NAME.match(name) for name in names):
+            return None
+        groups[-1][1].extend(names)
+    byline = Byline()
+    for role, names in groups:
+        for name in names:
+            byline.add(role, name)
+    if mark and byline:
+        # 文/图 credits everyone listed; a bare 摄 or 图 the people named just before it.
+        whole = mark.group(0).replace(" ", "") in ("文/图", "图/文", "文图")
+        for name in byline.authors if whole else groups[-1][1]:
+            byline.add("photographers", name)
+    return byline or None
+
+
+def _role_of(part: str) -> str | None:
+    for pattern, role in _ROLES:
+        if re.fullmatch(pattern, part.strip()):
+            return role
+    return None
+
+
+def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
+    """Remove credit text from body paragraphs and return it as a :class:`Byline`.
+
+    Credit paragraphs are looked for in the first two and the last three paragraphs; the lead
+    credit in the first paragraph; editor notes at the end of the last one.
+    """
+    byline = Byline()
+    body = list(lines)
+    for index in range(min(3, len(body))):
+        match = LEAD.match(body[index])
+        if match and (credit := parse_credit(match.group(2))):
+            byline.merge(credit)
+            body[index] = match.group(1) + body[index][match.end():]
+            break
+    head = [i for i in range(min(2, len(body)))]
+    tail = [i for i in range(max(0, len(body) - 3), len(body))]
+    keep = []
+    for index, line in enumerate(body):
+        if index in head or index in tail:
+            credit = _credit_line(line)
+            if credit is not None:
+                byline.merge(credit)
+                continue
+        keep.append(line)
+    if keep:
+        note = _EDITOR_NOTE.search(keep[-1])
+        if note and (credit := parse_credit("编辑 " + note.group(1))):
+            byline.merge(credit)
+            keep[-1] = keep[-1][: note.start()].rstrip()
+            if not keep[-1]:
+                keep.pop()
+    return keep, byline
+
+
+def _credit_line(line: str) -> Byline | None:
+    if len(line) > 60:
+        return None
+    source = _SOURCE_LINE.match(line)
+    if source:
+        return Byline(source=source.group(1).strip())
+    editor = _EDITOR_LINE.match(line)
+    if editor:
+        return parse_credit("编辑 " + editor.group(1))
+    return parse_credit(line)

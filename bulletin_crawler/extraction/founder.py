@@ -1,0 +1,205 @@
+"""Founder (方正) ENP e-papers: layout pages (版面) and article pages (``content_N.htm``).
+
+Markers (FORMATS.md §1): ``a#pageLink`` edition lists, ``content_*.htm`` links and image-map areas,
+``<founder-content>`` / ``div#ozoom`` / ``<!--enpcontent-->`` bodies, ``td.font01`` for the main
+headline with ``td.font02`` above (引题) or below (副题) it, and the trailing ``enpproperty``
+metadata comment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from bulletin_crawler.extraction.bylines import parse_credit
+from bulletin_crawler.extraction.dates import date_from_url, parse_datetime
+from bulletin_crawler.extraction.html import (
+    ExtractionError,
+    block_lines,
+    comment_block,
+    select,
+    selector,
+)
+from bulletin_crawler.extraction.result import Extracted, finish
+from bulletin_crawler.extraction.text import clean_line, squeeze_cjk
+from bulletin_crawler.urls import strip_ignored_params
+
+_EDITION = re.compile(r"第\s*([A-Za-z]{0,2}\s*\d{1,3})\s*版\s*[：:]?\s*([^\s|]*(?: [^\s|上下]+)*)")
+_PROPERTY_BLOCK = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.DOTALL | re.IGNORECASE)
+_PROPERTY = re.compile(r"<(?:founder-)?([a-z]+)>(.*?)</(?:founder-)?\1>", re.DOTALL | re.IGNORECASE)
+_TAGS = re.compile(r"<!--.*?-->|<[^>]+>", re.DOTALL)
+_ARTICLE_LINK = re.compile(r"content_[\d_]+\.html?", re.IGNORECASE)
+_LAYOUT_LINK = re.compile(r"node_\d+\.html?", re.IGNORECASE)
+
+BODY_QUERIES = ("//founder-content", "//div[@id='ozoom']", "//div[@id='zoom']",
+                "//div[@id='articleContent']")
+IMAGE_QUERIES = ("//table[@bgcolor]//img", "//founder-content//img", "//div[@id='ozoom']//img")
+
+
+@dataclass
+class LayoutPage:
+    """One edition page of one issue: where the other editions and the articles are."""
+
+    url: str
+    issue_date: date | None
+    edition: dict[str, Any] | None
+    editions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+
+
+def parse_edition(text: str, issue_date: date | None) -> dict[str, Any] | None:
+    """``第01版：要闻`` → ``{"date": "2020-11-30", "page": "01", "name": "要闻"}``."""
+    match = _EDITION.search(text)
+    if not match:
+        return None
+    name = squeeze_cjk(match.group(2)) or None
+    return {"date": issue_date.isoformat() if issue_date else None,
+            "page": match.group(1).replace(" ", "").upper(), "name": name}
+
+
+def parse_layout(html: str, url: str) -> LayoutPage:
+    root = selector(html)
+    issue = date_from_url(url)
+    editions: dict[str, dict[str, Any]] = {}
+    for link in root.xpath("//a[@href]"):
+        href = link.attrib["href"].strip()
+        if not _LAYOUT_LINK.search(href):
+            continue
+        edition = parse_edition(" ".join(block_lines(link)), issue)
+        target = strip_ignored_params(urljoin(url, href))
+        if edition and target not in editions:
+            editions[target] = edition
+    articles: list[str] = []
+    for href in root.xpath("//a/@href | //area/@href").getall():
+        if _ARTICLE_LINK.search(href):
+            target = strip_ignored_params(urljoin(url, href.strip()))
+            if target not in articles:
+                articles.append(target)
+    current = editions.get(strip_ignored_params(url)) or _current_edition(root, issue)
+    return LayoutPage(url=url, issue_date=issue, edition=current,
+                      editions=list(editions.items()), articles=articles)
+
+
+def _current_edition(root: Selector, issue: date | None) -> dict[str, Any] | None:
+    for query in ("//div[contains(@class,'banci')]", "//td[contains(@class,'px12')]",
+                  "//span[contains(@class,'ban')]"):
+        for node in root.xpath(query):
+            edition = parse_edition(" ".join(block_lines(node)), issue)
+            if edition:
+                return edition
+    return None
+
+
+def properties(html: str) -> dict[str, str]:
+    """The ``enpproperty`` comment as a dict (``founder-`` prefixes dropped, inner HTML and
+    ``<!--<npm:…>-->`` placeholders removed, empty values left out)."""
+    block = _PROPERTY_BLOCK.search(html)
+    if not block:
+        return {}
+    found: dict[str, str] = {}
+    for name, value in _PROPERTY.findall(block.group(1)):
+        text = clean_line(_TAGS.sub("", value))
+        if text and name.lower() not in found:
+            found[name.lower()] = text
+    return found
+
+
+def parse_article(html: str, url: str, issue_date: date | None = None,
+                  edition: dict[str, Any] | None = None,
+                  overrides: dict[str, str] | None = None) -> Extracted:
+    """One ENP article page → :class:`Extracted`. ``overrides`` are site-file selectors."""
+    root = selector(html)
+    props = properties(html)
+    overrides = overrides or {}
+    issue = date_from_url(url) or issue_date or _property_date(props)
+    paragraphs = _body(root, html, overrides.get("body"))
+    kicker, title, subtitle = _headlines(root, overrides)
+    title = title or props.get("title")
+    if not title and not paragraphs:
+        raise ExtractionError("no Founder ENP headline or body container on the page")
+    extracted = Extracted(
+        url=url,
+        title=title,
+        kicker=kicker or props.get("introtitle"),
+        subtitle=subtitle or props.get("subtitle"),
+        paragraphs=paragraphs,
+        published_at=issue,
+        edition=_current_edition(root, issue) or edition,
+        images=_images(root, url, overrides.get("images")),
+    )
+    author = props.get("author", "")
+    credit = parse_credit(author) or parse_credit("作者 " + author) if author else None
+    if credit:
+        extracted.byline.merge(credit)
+    return finish(extracted, issue)
+
+
+def _property_date(props: dict[str, str]) -> date | None:
+    value = parse_datetime(props.get("date", ""))
+    return value if value is None or type(value) is date else value.date()
+
+
+def _body(root: Selector, html: str, override: str | None) -> list[str]:
+    queries = (override,) if override else BODY_QUERIES
+    for query in queries:
+        for node in select(root, query):
+            lines = block_lines(node)
+            if lines:
+                return lines
+    block = comment_block(html, "<!--enpcontent-->", "<!--/enpcontent-->")
+    return block_lines(selector(block)) if block and block.strip() else []
+
+
+def _headlines(root: Selector, overrides: dict[str, str]) -> tuple[str | None, str | None, str | None]:
+    """引题, 主题, 副题. ``td.font02`` is used above and below ``td.font01``: its position decides."""
+    picked = {name: _text(root, overrides[name]) for name in ("kicker", "title", "subtitle")
+              if name in overrides}
+    kicker = subtitle = title = None
+    seen_title = False
+    for cell in root.xpath("//td[contains(@class,'font01') or contains(@class,'font02')]"):
+        text = clean_line(" ".join(block_lines(cell)))
+        if not text:
+            continue
+        if "font01" in cell.attrib.get("class", ""):
+            title = title or text
+            seen_title = True
+        elif not seen_title:
+            kicker = kicker or text
+        else:
+            subtitle = subtitle or text
+    if title is None:
+        title = _text(root, "//div[@id='art_title'] | //div[contains(@class,'biaoti')] | //h1")
+    return (picked.get("kicker", kicker), picked.get("title", title),
+            picked.get("subtitle", subtitle))
+
+
+def _text(root: Selector, query: str) -> str | None:
+    node = select(root, query)
+    return clean_line(" ".join(block_lines(node[0]))) or None if node else None
+
+
+def _images(root: Selector, url: str, override: str | None) -> list[dict[str, str | None]]:
+    images: list[dict[str, str | None]] = []
+    seen: set[str] = set()
+    for img in select(root, override) if override else root.xpath(" | ".join(IMAGE_QUERIES)):
+        src = (img.attrib.get("src") or "").strip()
+        if not src or src.lower().endswith(".gif") or src.startswith("data:"):
+            continue
+        absolute = urljoin(url, src)
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        images.append({"url": absolute, "caption": _caption(img)})
+    return images
+
+
+def _caption(img: Selector) -> str | None:
+    """The text of the table row after the picture's row, else the ``alt`` text."""
+    following = img.xpath("ancestor::tr[1]/following-sibling::tr[1]")
+    text = clean_line(" ".join(block_lines(following[0]))) if following else ""
+    return text or clean_line(img.attrib.get("alt", "")) or None

@@ -1,0 +1,60 @@
+"""Plain-text clean-up shared by every extractor: whitespace, paragraphs, boilerplate lines."""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+# A space between two CJK characters is layout (``综 合``, justified headlines), never meaning.
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+SENTENCE_END = "。！？!?…；;”」』）)"
+
+_BOILERPLATE = re.compile(
+    r"^[\[【(（]?\s*(?:打印本页|打印|关闭窗口|关闭|返回顶部|返回|收藏|分享到?|我要纠错|字号|大|中|小"
+    r"|上一篇|下一篇|上一版|下一版|上一期|下一期|返回主页|标题导航|版面导航)\s*[\]】)）]?$"
+    r"|^(?:版权声明|版权所有|Copyright|©)"
+    r"|^(?:分享到|扫一扫|【字体|字体：)",
+    re.IGNORECASE,
+)
+
+
+def clean_line(text: str) -> str:
+    """One line with layout whitespace folded: full-width, no-break and zero-width spaces."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def squeeze_cjk(text: str) -> str:
+    """Labels justified with spaces (edition names such as ``综 合``) without the gaps."""
+    return _CJK_GAP.sub("", clean_line(text))
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into clean non-empty paragraphs, one per line."""
+    return [line for line in (clean_line(raw) for raw in text.splitlines()) if line]
+
+
+def is_boilerplate(line: str) -> bool:
+    """Navigation, print/close widgets and copyright footers that are never article text."""
+    return bool(_BOILERPLATE.search(line))
+
+
+def drop_boilerplate(lines: list[str]) -> list[str]:
+    return [line for line in lines if not is_boilerplate(line)]
+
+
+def dedupe_paragraphs(lines: list[str]) -> list[str]:
+    """Drop repeated paragraphs (some ENP builds emit the whole body twice), keeping order."""
+    seen: set[str] = set()
+    kept = []
+    for line in lines:
+        if len(line) > 8 and line in seen:
+            continue
+        seen.add(line)
+        kept.append(line)
+    return kept
+
+
+def ends_sentence(line: str) -> bool:
+    return bool(line) and line[-1] in SENTENCE_END

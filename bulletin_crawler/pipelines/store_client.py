@@ -1,0 +1,47 @@
+"""The crawl's one store, shared by the deduplicate and store pipelines.
+
+Every store call runs on one worker thread: the reactor never waits on the database, and the
+store (an SQLite connection, a MongoClient) is only ever used by that thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from bulletin_crawler.stores import ArticleStore, open_store
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+T = TypeVar("T")
+
+
+class StoreClient:
+    def __init__(self, store: ArticleStore):
+        self.store = store
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulletin-store")
+
+    async def call(self, method: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, partial(method, *args))
+
+    async def close(self) -> None:
+        try:
+            await self.call(self.store.close)
+        finally:
+            self._executor.shutdown(wait=True)
+
+
+def store_client(crawler: Crawler) -> StoreClient:
+    """The store of this crawl (``BULLETIN_STORE``), opened once for all pipelines."""
+    client: StoreClient | None = getattr(crawler, "_bulletin_store_client", None)
+    if client is None:
+        store = open_store(crawler.settings.get("BULLETIN_STORE"),
+                           batch_size=crawler.settings.getint("BULLETIN_STORE_BATCH_SIZE"))
+        client = StoreClient(store)
+        crawler._bulletin_store_client = client  # type: ignore[attr-defined]
+    return client

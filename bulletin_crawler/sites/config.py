@@ -1,0 +1,182 @@
+"""Site files: parse and validate one YAML site definition into a :class:`SiteConfig`.
+
+Every error names the file and the field, so a developer adding a site sees at once what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FAMILY_KINDS: dict[str, str] = {
+    "founder-enp": "epaper",
+    "founder-pc": "epaper",
+    "bmnr": "epaper",
+    "gov-trs": "portal",
+    "gov-hanweb": "portal",
+    "gov-jhtml": "portal",
+    "generic": "generic",
+}
+
+SELECTOR_FIELDS = ("title", "kicker", "subtitle", "body", "published_at", "edition", "images")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
+_CODE = re.compile(r"^\d{6}$")
+_KNOWN_FIELDS = {"key", "name", "family", "start_urls", "region", "encoding", "selectors",
+                 "settings", "verified", "description"}
+
+
+class SiteFileError(ValueError):
+    """A site file that cannot be used; the message names the file and the field."""
+
+    def __init__(self, path: Path | str, field_name: str | None, problem: str):
+        self.path = str(path)
+        self.field = field_name
+        where = f"field '{field_name}'" if field_name else "file"
+        super().__init__(f"{path}: {where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Region:
+    province: str
+    city: str | None
+    district: str | None
+    code: str
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"province": self.province, "city": self.city, "district": self.district,
+                "code": self.code}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    key: str
+    name: str
+    family: str
+    start_urls: tuple[str, ...]
+    region: Region
+    path: str = ""
+    encoding: str | None = None
+    selectors: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    verified: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return FAMILY_KINDS[self.family]
+
+    def start_urls_for(self, day: date) -> list[str]:
+        """Start URLs with their ``{date:...}`` template filled for one issue day."""
+        return [url.format(date=day) for url in self.start_urls]
+
+    @property
+    def is_dated(self) -> bool:
+        return any("{date" in url for url in self.start_urls)
+
+
+def load_site_file(path: Path) -> SiteConfig:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SiteFileError(path, None, f"not valid YAML ({exc})") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SiteFileError(path, None, f"cannot be read ({exc})") from exc
+    return parse_site(raw, path)
+
+
+def parse_site(raw: Any, path: Path | str) -> SiteConfig:
+    if not isinstance(raw, dict):
+        raise SiteFileError(path, None, "must be a mapping of site fields")
+    unknown = sorted(set(raw) - _KNOWN_FIELDS)
+    if unknown:
+        raise SiteFileError(path, unknown[0], f"unknown field (known: {', '.join(sorted(_KNOWN_FIELDS))})")
+    key = _required_str(raw, "key", path)
+    if not _KEY.match(key):
+        raise SiteFileError(path, "key", f"{key!r} must be 2-63 lower-case letters, digits, '-' or '_'")
+    family = _required_str(raw, "family", path)
+    if family not in FAMILY_KINDS:
+        raise SiteFileError(path, "family", f"{family!r} is not one of {', '.join(FAMILY_KINDS)}")
+    encoding = raw.get("encoding")
+    if encoding is not None and not isinstance(encoding, str):
+        raise SiteFileError(path, "encoding", "must be a codec name such as gb18030")
+    return SiteConfig(
+        key=key,
+        name=_required_str(raw, "name", path),
+        family=family,
+        start_urls=_start_urls(raw.get("start_urls"), path),
+        region=_region(raw.get("region"), path),
+        path=str(path),
+        encoding=encoding,
+        selectors=_selectors(raw.get("selectors"), path),
+        settings=_mapping(raw.get("settings"), "settings", path),
+        verified=raw.get("verified"),
+    )
+
+
+def _required_str(raw: dict[str, Any], name: str, path: Path | str) -> str:
+    value = raw.get(name)
+    if value is None:
+        raise SiteFileError(path, name, "is required")
+    if not isinstance(value, str) or not value.strip():
+        raise SiteFileError(path, name, f"must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _mapping(value: Any, name: str, path: Path | str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SiteFileError(path, name, "must be a mapping")
+    return dict(value)
+
+
+def _start_urls(value: Any, path: Path | str) -> tuple[str, ...]:
+    if value is None:
+        raise SiteFileError(path, "start_urls", "is required")
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise SiteFileError(path, "start_urls", "must be a non-empty list of URLs")
+    for index, url in enumerate(value):
+        name = f"start_urls[{index}]"
+        if not isinstance(url, str) or not re.match(r"^https?://[^/\s]+", url):
+            raise SiteFileError(path, name, f"{url!r} is not an http(s) URL")
+        try:
+            url.format(date=date(2020, 1, 31))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise SiteFileError(path, name, f"bad template in {url!r}: only {{date:FORMAT}} "
+                                f"is allowed ({exc!r})") from exc
+    return tuple(value)
+
+
+def _region(value: Any, path: Path | str) -> Region:
+    if not isinstance(value, dict):
+        raise SiteFileError(path, "region", "is required: a mapping with province, city, "
+                            "district and code")
+    code = str(value.get("code", ""))
+    if not _CODE.match(code):
+        raise SiteFileError(path, "region.code", f"{value.get('code')!r} must be the 6-digit "
+                            "administrative division code, e.g. 410104")
+    province = value.get("province")
+    if not isinstance(province, str) or not province:
+        raise SiteFileError(path, "region.province", "is required")
+    for name in ("city", "district"):
+        if value.get(name) is not None and not isinstance(value.get(name), str):
+            raise SiteFileError(path, f"region.{name}", "must be a string or null")
+    return Region(province=province, city=value.get("city"), district=value.get("district"),
+                  code=code)
+
+
+def _selectors(value: Any, path: Path | str) -> dict[str, str]:
+    selectors = _mapping(value, "selectors", path)
+    for name, selector in selectors.items():
+        if name not in SELECTOR_FIELDS:
+            raise SiteFileError(path, f"selectors.{name}",
+                                f"unknown selector (known: {', '.join(SELECTOR_FIELDS)})")
+        if not isinstance(selector, str) or not selector.strip():
+            raise SiteFileError(path, f"selectors.{name}", "must be a CSS or XPath string")
+    return selectors

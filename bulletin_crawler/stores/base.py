@@ -1,0 +1,134 @@
+"""The one small interface every store implements, and the write buffer they share.
+
+A store keeps one document per story. Pipelines ask :meth:`ArticleStore.match` whether a page's
+URL or text is already known, then either :meth:`~ArticleStore.upsert` a document or
+:meth:`~ArticleStore.add_source` to an existing one. Writes are buffered and sent in batches;
+:meth:`~ArticleStore.match` sees buffered writes too, so a batch never hides a duplicate.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Match:
+    """An existing document found for a page: by its URL, or by the same text elsewhere."""
+
+    id: str
+    content_hash: str | None
+    by: str  # "url" or "text"
+
+
+@dataclass(frozen=True)
+class Upsert:
+    doc: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AddSource:
+    id: str
+    source: dict[str, str]
+    url_key: str
+    updated_at: str
+
+
+Operation = Upsert | AddSource
+
+
+class ArticleStore(ABC):
+    """Buffered article storage. Subclasses implement the ``_``-prefixed methods."""
+
+    def __init__(self, batch_size: int = 200):
+        self.batch_size = batch_size
+        self._ops: list[Operation] = []
+        self._pending_urls: dict[str, str] = {}
+        self._pending_hashes: dict[str, str] = {}
+        self._pending_docs: dict[str, dict[str, Any]] = {}
+
+    def match(self, url_key: str, content_hash: str) -> Match | None:
+        doc_id = self._pending_urls.get(url_key)
+        if doc_id is not None:
+            return Match(doc_id, self._pending_hash(doc_id), "url")
+        found = self._match_url(url_key)
+        if found is not None:
+            return found
+        doc_id = self._pending_hashes.get(content_hash)
+        if doc_id is not None:
+            return Match(doc_id, content_hash, "text")
+        return self._match_text(content_hash)
+
+    def upsert(self, doc: dict[str, Any]) -> None:
+        """Insert a new document or update the one with the same ``id`` (keeping its
+        ``first_seen_at`` and every source it already had)."""
+        self._pending_docs[doc["id"]] = doc
+        for key in doc["url_keys"]:
+            self._pending_urls[key] = doc["id"]
+        self._pending_hashes[doc["content_hash"]] = doc["id"]
+        self._queue(Upsert(doc))
+
+    def add_source(self, doc_id: str, source: dict[str, str], url_key: str,
+                   updated_at: str) -> None:
+        """Record one more place where an already stored story appeared."""
+        self._pending_urls[url_key] = doc_id
+        self._queue(AddSource(doc_id, source, url_key, updated_at))
+
+    def flush(self) -> int:
+        """Write everything buffered; returns how many operations were written."""
+        ops = self._ops
+        if ops:
+            self._write(ops)  # on failure the operations stay buffered for the next flush
+        self._ops = []
+        self._pending_urls.clear()
+        self._pending_hashes.clear()
+        self._pending_docs.clear()
+        return len(ops)
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self._close()
+
+    def _queue(self, op: Operation) -> None:
+        self._ops.append(op)
+        if len(self._ops) >= self.batch_size:
+            self.flush()
+
+    def _pending_hash(self, doc_id: str) -> str | None:
+        doc = self._pending_docs.get(doc_id)
+        return doc["content_hash"] if doc else self._stored_hash(doc_id)
+
+    @abstractmethod
+    def _match_url(self, url_key: str) -> Match | None: ...
+
+    @abstractmethod
+    def _match_text(self, content_hash: str) -> Match | None: ...
+
+    @abstractmethod
+    def _stored_hash(self, doc_id: str) -> str | None: ...
+
+    @abstractmethod
+    def _write(self, ops: list[Operation]) -> None: ...
+
+    @abstractmethod
+    def _close(self) -> None: ...
+
+    @abstractmethod
+    def iter_articles(self, site: str | None = None) -> Iterator[dict[str, Any]]:
+        """Stored documents in the contract's shape, oldest first, streamed."""
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+
+def merge_sources(existing: list[dict[str, str]], extra: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Sources in first-seen order, each place once."""
+    merged = list(existing)
+    for source in extra:
+        if source not in merged:
+            merged.append(source)
+    return merged

@@ -1,0 +1,82 @@
+"""The MongoDB store: collection ``articles`` of the URI's database, upserts in ordered bulk writes.
+
+``_id`` is the article id, so a re-run can never insert a second copy; a unique multikey index on
+``url_keys`` keeps one document per article URL even across processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pymongo import ASCENDING, MongoClient, UpdateOne
+from pymongo.collection import Collection
+from pymongo.uri_parser import parse_uri
+
+from bulletin_crawler.stores.base import AddSource, ArticleStore, Match, Operation
+
+DEFAULT_DATABASE = "bulletin"
+INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
+    ([("url_keys", ASCENDING)], {"unique": True, "name": "url_keys_unique"}),
+    ([("content_hash", ASCENDING)], {"name": "content_hash"}),
+    ([("site", ASCENDING), ("published_at", ASCENDING)], {"name": "site_published_at"}),
+    ([("region.code", ASCENDING), ("published_at", ASCENDING)], {"name": "region_published_at"}),
+    ([("published_at", ASCENDING)], {"name": "published_at"}),
+]
+_MERGED_ON_WRITE = ("_id", "first_seen_at", "sources", "url_keys")
+
+
+class MongoStore(ArticleStore):
+    def __init__(self, uri: str, batch_size: int = 200, client: MongoClient[Any] | None = None,
+                 server_timeout_ms: int = 5000):
+        super().__init__(batch_size)
+        database = parse_uri(uri).get("database") or DEFAULT_DATABASE
+        self.client: MongoClient[Any] = client or MongoClient(
+            uri, tz_aware=True, serverSelectionTimeoutMS=server_timeout_ms)
+        self.articles: Collection[Any] = self.client[database]["articles"]
+        for keys, options in INDEXES:
+            self.articles.create_index(keys, **options)
+
+    def _match_url(self, url_key: str) -> Match | None:
+        doc = self.articles.find_one({"url_keys": url_key}, {"content_hash": 1})
+        return Match(doc["_id"], doc.get("content_hash"), "url") if doc else None
+
+    def _match_text(self, content_hash: str) -> Match | None:
+        doc = self.articles.find_one({"content_hash": content_hash}, {"_id": 1},
+                                     sort=[("first_seen_at", ASCENDING)])
+        return Match(doc["_id"], content_hash, "text") if doc else None
+
+    def _stored_hash(self, doc_id: str) -> str | None:
+        doc = self.articles.find_one({"_id": doc_id}, {"content_hash": 1})
+        return doc.get("content_hash") if doc else None
+
+    def _write(self, ops: list[Operation]) -> None:
+        self.articles.bulk_write([_request(op) for op in ops], ordered=True)
+
+    def iter_articles(self, site: str | None = None) -> Iterator[dict[str, Any]]:
+        query = {"site": site} if site else {}
+        for doc in self.articles.find(query, {"_id": 0, "url_keys": 0}).sort(
+                [("first_seen_at", ASCENDING), ("id", ASCENDING)]):
+            yield doc
+
+    def count(self) -> int:
+        return int(self.articles.count_documents({}))
+
+    def _close(self) -> None:
+        self.client.close()
+
+
+def _request(op: Operation) -> UpdateOne:
+    if isinstance(op, AddSource):
+        return UpdateOne({"_id": op.id}, {"$addToSet": {"sources": op.source,
+                                                         "url_keys": op.url_key},
+                                           "$set": {"updated_at": op.updated_at}})
+    doc = op.doc
+    fields = {name: value for name, value in doc.items() if name not in _MERGED_ON_WRITE}
+    return UpdateOne(
+        {"_id": doc["id"]},
+        {"$set": fields,
+         "$setOnInsert": {"first_seen_at": doc["first_seen_at"]},
+         "$addToSet": {"sources": {"$each": doc["sources"]},
+                       "url_keys": {"$each": doc["url_keys"]}}},
+        upsert=True)

@@ -1,0 +1,120 @@
+"""The embedded store: one SQLite file, WAL mode, one row per story plus an index of its URLs."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bulletin_crawler.stores.base import AddSource, ArticleStore, Match, Operation, merge_sources
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    published_at TEXT,
+    region_code TEXT,
+    first_seen_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_content_hash ON articles (content_hash);
+CREATE INDEX IF NOT EXISTS articles_site_published ON articles (site, published_at);
+CREATE INDEX IF NOT EXISTS articles_region_published ON articles (region_code, published_at);
+CREATE TABLE IF NOT EXISTS article_urls (
+    url_key TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles (id)
+);
+"""
+
+
+class SQLiteStore(ArticleStore):
+    def __init__(self, path: str | Path, batch_size: int = 200):
+        super().__init__(batch_size)
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One worker thread uses the connection (see pipelines), not always the opening one.
+        self.db = sqlite3.connect(self.path, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def _match_url(self, url_key: str) -> Match | None:
+        row = self.db.execute(
+            "SELECT a.id, a.content_hash FROM article_urls u JOIN articles a ON a.id = u.article_id"
+            " WHERE u.url_key = ?", (url_key,)).fetchone()
+        return Match(row[0], row[1], "url") if row else None
+
+    def _match_text(self, content_hash: str) -> Match | None:
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ? ORDER BY "
+                              "first_seen_at LIMIT 1", (content_hash,)).fetchone()
+        return Match(row[0], content_hash, "text") if row else None
+
+    def _stored_hash(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def _write(self, ops: list[Operation]) -> None:
+        with self.db:  # one transaction per batch
+            for op in ops:
+                if isinstance(op, AddSource):
+                    self._add_source(op)
+                else:
+                    self._upsert(op.doc)
+
+    def _load(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT doc FROM articles WHERE id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def _upsert(self, doc: dict[str, Any]) -> None:
+        existing = self._load(doc["id"])
+        if existing:
+            doc = {**doc, "first_seen_at": existing["first_seen_at"],
+                   "sources": merge_sources(existing["sources"], doc["sources"]),
+                   "url_keys": sorted(set(existing["url_keys"]) | set(doc["url_keys"]))}
+        self._save(doc)
+
+    def _add_source(self, op: AddSource) -> None:
+        doc = self._load(op.id)
+        if doc is None:
+            return
+        doc["sources"] = merge_sources(doc["sources"], [op.source])
+        doc["url_keys"] = sorted({*doc["url_keys"], op.url_key})
+        doc["updated_at"] = op.updated_at
+        self._save(doc)
+
+    def _save(self, doc: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO articles (id, site, url, content_hash, published_at, region_code,"
+            " first_seen_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash,"
+            " published_at = excluded.published_at, updated_at = excluded.updated_at,"
+            " doc = excluded.doc",
+            (doc["id"], doc["site"], doc["url"], doc["content_hash"], doc["published_at"],
+             (doc.get("region") or {}).get("code"), doc["first_seen_at"], doc["updated_at"],
+             json.dumps(doc, ensure_ascii=False)))
+        self.db.executemany(
+            "INSERT INTO article_urls (url_key, article_id) VALUES (?, ?)"
+            " ON CONFLICT (url_key) DO NOTHING", [(key, doc["id"]) for key in doc["url_keys"]])
+
+    def iter_articles(self, site: str | None = None) -> Iterator[dict[str, Any]]:
+        query = "SELECT doc FROM articles"
+        params: tuple[str, ...] = ()
+        if site:
+            query += " WHERE site = ?"
+            params = (site,)
+        cursor = self.db.execute(query + " ORDER BY first_seen_at, rowid", params)
+        for (raw,) in cursor:
+            doc = json.loads(raw)
+            doc.pop("url_keys", None)
+            yield doc
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def _close(self) -> None:
+        self.db.close()

@@ -1,0 +1,36 @@
+"""Canonical URL keys: one key for every spelling of the same article address."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+# Query parameters that never select different content: Founder's image-map ``div`` switch and
+# the usual campaign trackers.
+IGNORED_PARAMS = ("div", "v", "spm", "from", "utm_source", "utm_medium", "utm_campaign",
+                  "utm_term", "utm_content")
+
+_INDEX_PAGE = re.compile(r"/index\.(?:s?html?|jhtml|php|aspx?)$", re.IGNORECASE)
+
+
+def strip_ignored_params(url: str) -> str:
+    """The URL to request: Founder's ``?div=-1`` and trackers removed, the rest kept."""
+    return url_query_cleaner(url, IGNORED_PARAMS, remove=True, keep_fragments=False)
+
+
+def url_key(url: str) -> str:
+    """Canonical key: scheme-less, lower-case host, sorted query, no ignored parameters,
+    ``…/index.html`` and ``…/`` unified.
+
+    >>> url_key("HTTPS://Zzrb.zynews.cn/html/2020-11/30/content_1.htm?div=-1")
+    'zzrb.zynews.cn/html/2020-11/30/content_1.htm'
+    """
+    canonical = canonicalize_url(strip_ignored_params(url))
+    parts = urlsplit(canonical)
+    path = _INDEX_PAGE.sub("/", parts.path) or "/"
+    host = parts.hostname or ""
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    return urlunsplit(("", host, path, parts.query, "")).lstrip("/")
