@@ -19,7 +19,8 @@ from bulletin_crawler.extraction.text import clean_line, ends_sentence
 
 _LEAD = re.compile(r"^(?:本报\S{0,8}?讯|本刊讯|[□■]\s*本报记者)")
 _HEADLINE_MAX = 32
-_STOP = re.compile(r"[。；;]|[！？!?]$")
+# Headlines never hold a full stop and never end mid-clause.
+_STOP = re.compile(r"[。；;]|[！？!?、，,：:“‘(（]$")
 # A paragraph that opens with a one- or two-character clause (``养、日间照料…``) is the tail of a
 # word cut by a column break, not the start of a paragraph.
 _CUT_OPENING = re.compile(r"^[\u4e00-\u9fff]{1,2}[、，,；;]")

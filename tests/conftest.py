@@ -1,0 +1,49 @@
+"""Shared fixtures: real local HTTP servers over fixture sites, the CLI in a subprocess, stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bulletin_crawler.demo.server import serve_directory
+
+TESTS = Path(__file__).parent
+SITES_FIXTURES = TESTS / "sites"
+SHARED = TESTS.parent.parent / "shared"
+
+
+@pytest.fixture
+def serve():
+    """Serve a directory on a free loopback port: ``with serve(path) as (base, requested)``."""
+    return serve_directory
+
+
+def run_bulletin(*args: str, cwd: Path, env: dict[str, str] | None = None,
+                 check: bool = True) -> subprocess.CompletedProcess[str]:
+    """The ``bulletin`` command as a user runs it, in its own process."""
+    full_env = {**os.environ, "PYTHONUTF8": "1", **(env or {})}
+    full_env.pop("BULLETIN_STORE", None) if env is None or "BULLETIN_STORE" not in env else None
+    result = subprocess.run([sys.executable, "-m", "bulletin_crawler.cli", *args], cwd=cwd,
+                            env=full_env, capture_output=True, text=True, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"bulletin {' '.join(args)} exited {result.returncode}\n"
+                             f"stdout:\n{result.stdout}\nstderr:\n{result.stderr[-4000:]}")
+    return result
+
+
+def jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def mongo_client() -> Iterator[Any]:
+    mongomock = pytest.importorskip("mongomock") if not os.environ.get("CI") else __import__(
+        "mongomock")
+    yield mongomock.MongoClient()

@@ -1,0 +1,172 @@
+"""Extraction as pure functions: bylines, dates, Founder pages, whole-page text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from bulletin_crawler.extraction import founder
+from bulletin_crawler.extraction.bylines import lift_bylines, parse_credit
+from bulletin_crawler.extraction.dates import SHANGHAI, date_from_url, event_date, parse_datetime
+from bulletin_crawler.extraction.html import ExtractionError, decode_html
+from bulletin_crawler.extraction.page import extract_page
+from bulletin_crawler.extraction.pagetext import repair_columns, split_page_text
+from bulletin_crawler.urls import url_key
+
+from .conftest import SHARED, TESTS
+
+DEMO = TESTS.parent / "bulletin_crawler" / "demo" / "site" / "html" / "2020-11"
+
+
+@pytest.mark.parametrize(("credit", "roles"), [
+    ("记者 柴琳琳 通讯员 姜璞 文/图", {"reporters": ["柴琳琳"], "correspondents": ["姜璞"],
+                                "photographers": ["柴琳琳", "姜璞"]}),
+    ("记者 王建宏 张文攀", {"reporters": ["王建宏", "张文攀"]}),
+    ("□ 本报记者 杨丽萍", {"reporters": ["杨丽萍"]}),
+    ("通讯员 李四 摄", {"correspondents": ["李四"], "photographers": ["李四"]}),
+    ("记者柴琳琳通讯员姜璞", {"reporters": ["柴琳琳"], "correspondents": ["姜璞"]}),
+    ("实习生 赵六", {"reporters": ["赵六"]}),
+])
+def test_credit_roles(credit, roles):
+    byline = parse_credit(credit)
+    assert byline is not None
+    for role in ("reporters", "correspondents", "editors", "photographers"):
+        assert getattr(byline, role) == roles.get(role, [])
+
+
+@pytest.mark.parametrize("sentence", ["会议要求全区上下要站在", "本报讯", "记者从会上获悉今年全市",
+                                      "记者从会上获悉"])
+def test_sentences_are_not_credits(sentence):
+    assert parse_credit(sentence) is None
+
+
+def test_lift_bylines_from_lead_tail_and_editor_note():
+    body, byline = lift_bylines([
+        "本报讯(记者 冉红政 通讯员 娄璞 文/图)为展示改革开放成就,昨日上午图片展开幕。",
+        "展览历时3个月。(责任编辑：王五)",
+        "记者 李娜",
+    ])
+    assert body == ["本报讯为展示改革开放成就,昨日上午图片展开幕。", "展览历时3个月。"]
+    assert byline.authors == ["冉红政", "娄璞", "李娜", "王五"]
+    assert byline.editors == ["王五"] and byline.photographers == ["冉红政", "娄璞"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("发布时间：2019年09月11日", date(2019, 9, 11)),
+    ("2019-9-11 10:21", datetime(2019, 9, 11, 10, 21, tzinfo=SHANGHAI)),
+    ("18-03-08", date(2018, 3, 8)),
+    ("无日期", None),
+])
+def test_parse_datetime(text, expected):
+    assert parse_datetime(text) == expected
+
+
+@pytest.mark.parametrize(("lead", "expected"), [
+    ("本报讯 11月22日上午,管城回族区召开会议", date(2020, 11, 22)),
+    ("本报讯 昨日,商城遗址公园迎来游园高峰", date(2020, 11, 29)),
+    ("本报讯 前日,街道举办邻里节", date(2020, 11, 28)),
+    ("本报讯 为加强引领,11月16日~20日,举办培训班", date(2020, 11, 16)),
+    ("本报讯 近日,管城回族区召开动员会", None),
+    ("本报讯 12月30日,跨年活动举行", date(2020, 12, 30)),
+])
+def test_event_date_against_issue(lead, expected):
+    issue = date(2021, 1, 2) if "12月30日" in lead else date(2020, 11, 30)
+    assert event_date(lead, issue) == expected
+
+
+def test_url_date_and_key():
+    assert date_from_url("http://x.cn/html/2020-11/30/content_1.htm") == date(2020, 11, 30)
+    assert url_key("HTTPS://Zzrb.zynews.cn/html/2020-11/30/content_1.htm?div=-1") == \
+        url_key("http://zzrb.zynews.cn/html/2020-11/30/content_1.htm")
+    assert url_key("http://x.cn/news/index.html") == url_key("http://x.cn/news/")
+
+
+def test_layout_page_lists_editions_and_each_article_once():
+    html = decode_html((DEMO / "30" / "node_2.htm").read_bytes())
+    layout = founder.parse_layout(html, "http://p.cn/html/2020-11/30/node_2.htm")
+    assert layout.edition == {"date": "2020-11-30", "page": "02", "name": "县区"}
+    assert [url for url, _ in layout.editions] == ["http://p.cn/html/2020-11/30/node_1.htm",
+                                                   "http://p.cn/html/2020-11/30/node_2.htm"]
+    assert layout.articles == ["http://p.cn/html/2020-11/30/content_6003.htm",
+                               "http://p.cn/html/2020-11/30/content_6004.htm"]
+
+
+def test_gbk_article_page_with_headline_stack_image_and_byline():
+    html = decode_html((DEMO / "30" / "content_6004.htm").read_bytes())
+    article = founder.parse_article(html, "http://p.cn/html/2020-11/30/content_6004.htm")
+    assert (article.kicker, article.title, article.subtitle) == (
+        "聚焦城市更新", "管城回族区启动老旧小区改造三年行动", "今年首批改造28个小区")
+    assert article.published_at == date(2020, 11, 30)
+    assert article.event_date == date(2020, 11, 27)
+    assert article.edition == {"date": "2020-11-30", "page": "02", "name": "县区"}
+    assert article.byline.reporters == ["王建宏", "张文攀"]
+    assert article.byline.correspondents == ["李萌"]
+    assert article.images == [{"url": "http://p.cn/images/2020-11/30/02/pic101.jpg",
+                               "caption": "改造后的东大街社区小游园"}]
+    assert article.paragraphs[0].startswith("本报讯11月27日上午")
+    assert not any(word in article.body for word in ("打印本页", "版权", "记者", "Ke"))
+
+
+def test_trailing_credit_lines_and_editor_note_leave_the_body():
+    html = decode_html((DEMO / "28" / "content_5003.htm").read_bytes())
+    article = founder.parse_article(html, "http://p.cn/html/2020-11/28/content_5003.htm")
+    assert article.byline.correspondents == ["赵晴"] and article.byline.editors == ["王五"]
+    assert article.body.endswith("确保辖区居民安全过冬。")
+
+
+@pytest.mark.parametrize("data", [b"", b"   ", b"\x00\x01\x02binary" * 100,
+                                  b"<html><body><p>nothing here</p></body></html>"])
+def test_bad_pages_raise_a_clear_error(data):
+    with pytest.raises(ExtractionError):
+        extract_page(data, "http://p.cn/a.htm")
+
+
+def test_truncated_page_still_extracts():
+    data = (DEMO / "28" / "content_5001.htm").read_bytes()
+    cut = data[: data.index("会议明确".encode()) + 40]
+    article = extract_page(cut, "http://p.cn/html/2020-11/28/content_5001.htm")[0]
+    assert article.title == "管城回族区启动老旧小区改造三年行动"
+    assert article.body.startswith("本报讯")
+
+
+def test_page_text_splits_stories_headlines_and_columns():
+    text = (TESTS / "pages" / "district_page.txt").read_text(encoding="utf-8")
+    articles = split_page_text(text, date(2020, 11, 30))
+    assert [(a.kicker, a.title, a.subtitle) for a in articles] == [
+        ("聚焦民生实事", "管城回族区新建三处社区食堂", None),
+        (None, "项目建设跑出加速度", None),
+        (None, "文明实践润人心", None),
+    ]
+    first, second, third = articles
+    assert "逐步扩大助餐服务覆盖范围" in first.body and len(first.paragraphs) == 2
+    assert first.byline.reporters == ["王晓"] and first.byline.photographers == []
+    assert second.event_date == date(2020, 11, 25)
+    assert "力争早日建成投用、见效" in second.body
+    assert second.byline.photographers == ["王晓", "陈明"]
+    assert "垃圾分类、消防安全" in third.body and third.event_date == date(2020, 11, 29)
+    assert not any("记者" in a.body for a in articles)
+
+
+def test_repair_moves_a_continuation_that_stands_elsewhere():
+    paras = ["本报讯 甲。", "养、日间照料等工作。", "了解社区康复、托", "区委表示,继续推进。"]
+    assert repair_columns(paras) == ["本报讯 甲。", "了解社区康复、托养、日间照料等工作。",
+                                     "区委表示,继续推进。"]
+
+
+SEED = SHARED / "seed" / "000_7e48dbdd22f4cf25.txt"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is not beside the project")
+def test_seed_page_splits_into_its_six_stories():
+    articles = split_page_text(SEED.read_text(encoding="utf-8"), date(2020, 11, 30))
+    assert len(articles) == 6
+    assert [a.title for a in articles][3:] == ["学习宣讲凝聚力量", "融会贯通抓学习 知行合一促落实",
+                                               "不忘初心担使命 知史爱党勇奋进"]
+    assert "工地不停建、企业分类管" in articles[0].body
+    assert "康复、托养、日间照料等工作" in articles[4].body
+    assert [str(a.event_date) for a in articles] == [
+        "None", "2020-11-22", "2020-11-26", "2020-11-27", "None", "2020-11-16"]
+    assert all(a.byline.reporters == ["柴琳琳"] and a.byline.correspondents == ["姜璞"]
+               for a in articles)
+    assert all(a.body.startswith("本报讯") and "记者" not in a.body for a in articles)

@@ -1,0 +1,90 @@
+"""Site files: built-in ones load, extra ones join them, bad ones name the file and the field."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bulletin_crawler.sites import SiteFileError, load_site_file, load_sites
+from bulletin_crawler.spiders.loader import SiteSpiderLoader, spider_class
+
+GOOD = """\
+key: my-paper
+name: 我的日报
+family: founder-enp
+start_urls:
+  - http://epaper.example.cn/html/{date:%Y-%m/%d}/node_1.htm
+region: {province: 河南省, city: 郑州市, district: 管城回族区, code: "410104"}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "site.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_builtin_sites_load_with_their_families():
+    sites = load_sites()
+    assert {"zzrb", "zzwb"} <= set(sites)
+    assert sites["zzrb"].family == "founder-enp"
+    assert sites["zzrb"].kind == "epaper"
+    assert sites["zzrb"].start_urls_for(date(2020, 11, 30)) == [
+        "http://zzrb.zynews.cn/html/2020-11/30/node_3.htm"]
+
+
+def test_extra_directory_adds_sites(tmp_path, monkeypatch):
+    write(tmp_path, GOOD)
+    monkeypatch.setenv("BULLETIN_SITES", str(tmp_path))
+    sites = load_sites()
+    assert "my-paper" in sites and "zzrb" in sites
+    assert sites["my-paper"].region.code == "410104"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (("key: my-paper", "key: My Paper"), "key"),
+    (("family: founder-enp", "family: founder-xyz"), "family"),
+    (("http://epaper.example.cn/html/{date:%Y-%m/%d}/node_1.htm", "ftp://x"), "start_urls[0]"),
+    (("http://epaper.example.cn/html/{date:%Y-%m/%d}/node_1.htm", "http://x.cn/{day}/a.htm"),
+     "start_urls[0]"),
+    (('code: "410104"', "code: 4101"), "region.code"),
+    (("name: 我的日报\n", ""), "name"),
+    (("name: 我的日报", "name: 我的日报\nselector: {}"), "selector"),
+])
+def test_bad_site_file_names_file_and_field(tmp_path, change, field):
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(SiteFileError) as error:
+        load_site_file(path)
+    assert error.value.field == field
+    assert str(path) in str(error.value) and f"'{field}'" in str(error.value)
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    path = write(tmp_path, "key: [unclosed\n")
+    with pytest.raises(SiteFileError, match="not valid YAML") as error:
+        load_site_file(path)
+    assert str(path) in str(error.value)
+
+
+def test_same_key_twice_names_both_files(tmp_path):
+    write(tmp_path, GOOD.replace("my-paper", "zzrb"))
+    with pytest.raises(SiteFileError, match="already defined in .*zzrb.yaml"):
+        load_sites(tmp_path)
+
+
+def test_spider_loader_lists_one_spider_per_site(tmp_path):
+    write(tmp_path, GOOD)
+    loader = SiteSpiderLoader(load_sites(tmp_path))
+    assert loader.list() == ["my-paper", "zzrb", "zzwb"]
+    spider = loader.load("my-paper")
+    assert spider.name == "my-paper" and spider.site.name == "我的日报"
+    with pytest.raises(KeyError):
+        loader.load("nope")
+
+
+def test_family_without_spider_is_a_clear_error(tmp_path):
+    site = load_site_file(write(tmp_path, GOOD.replace("founder-enp", "gov-trs")))
+    with pytest.raises(KeyError, match="family 'gov-trs' has no spider yet"):
+        spider_class(site)
