@@ -50,4 +50,4 @@ def test_sites_lists_builtin_and_extra_and_rejects_bad_files(tmp_path):
                                        " code: '41'}\n", encoding="utf-8")
     bad = run_bulletin("sites", "--sites", str(tmp_path), cwd=tmp_path, check=False)
     assert bad.returncode == 2
-    assert f"{tmp_path / 'bad.yaml'}: field 'region.code'" in bad.stdout
+    assert f"{tmp_path / 'bad.yaml'}: field 'region.code'" in bad.stderr

@@ -83,9 +83,9 @@ def test_unparseable_page_is_counted_and_the_crawl_goes_on(tmp_path, serve):
 
 def test_bad_arguments_and_unknown_site_are_clear(tmp_path):
     result = run_bulletin("crawl", "zzrb", "--since", "2020-13-01", cwd=tmp_path, check=False)
-    assert result.returncode == 2 and "since='2020-13-01' is not a date" in result.stdout
+    assert result.returncode == 2 and "since='2020-13-01' is not a date" in result.stderr
     result = run_bulletin("crawl", "nope", cwd=tmp_path, check=False)
-    assert result.returncode == 2 and "Spider not found: nope" in result.stdout
+    assert result.returncode == 2 and "Spider not found: nope" in result.stderr
 
 
 BUILTIN = sorted(load_sites(None))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import os
 from typing import Any
 
@@ -73,12 +74,13 @@ def crawl_site(key: str, spider_args: dict[str, str], *, store: str | None, site
         process = CrawlerProcess(project)
         crawler = process.create_crawler(key)
     except (SiteFileError, KeyError) as error:
-        print(f"bulletin: {error.args[0] if isinstance(error, KeyError) else error}")
+        message = error.args[0] if isinstance(error, KeyError) else error
+        print(f"bulletin: {message}", file=sys.stderr)
         return 2
     try:
         crawler.spidercls(**spider_args)  # bad dates fail here, before the reactor starts
     except ValueError as error:
-        print(f"bulletin: {error}")
+        print(f"bulletin: {error}", file=sys.stderr)
         return 2
     process.crawl(crawler, **spider_args)
     process.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bulletin_crawler.sites import SiteFileError, load_sites
 
@@ -17,7 +18,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sites = load_sites(args.sites)
     except SiteFileError as error:
-        print(f"bulletin: {error}")
+        print(f"bulletin: {error}", file=sys.stderr)
         return 2
     rows = [("KEY", "FAMILY", "KIND", "REGION", "NAME", "START URL")]
     for site in sites.values():
