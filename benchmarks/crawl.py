@@ -88,7 +88,7 @@ def main() -> None:
         cpu = statistics.median(c for _, c, _ in runs) * 1000 / pages
         rss = max(r for _, _, r in runs)
         print(f"{name:10} {statistics.median(rates[name]):9.1f} {cpu:12.2f} {rss:12.1f}")
-    ratios = [b / a for a, b in zip(rates["bare"], rates["bulletin"])]
+    ratios = [b / a for a, b in zip(rates["bare"], rates["bulletin"], strict=True)]
     print(f"ratio bulletin/bare pages/s: median {statistics.median(ratios):.2f} "
           f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import os
+import sys
 from typing import Any
 
 from bulletin_crawler.demo import DEMO_DIR, DEMO_SINCE, DEMO_SITE_KEY, DEMO_SITE_ROOT, DEMO_UNTIL

@@ -26,5 +26,5 @@ def run(args: argparse.Namespace) -> int:
         rows.append((site.key, site.family, site.kind, region, site.name, site.start_urls[0]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
     return 0

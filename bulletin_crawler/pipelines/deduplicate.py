@@ -10,31 +10,18 @@ The store is asked whether the page's canonical URL or its normalised text is kn
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from bulletin_crawler.contract import article_id, text_fingerprint
 from bulletin_crawler.extraction.dates import now_iso
-from bulletin_crawler.pipelines.store_client import StoreClient, store_client
+from bulletin_crawler.pipelines.store_client import StorePipelineBase
 from bulletin_crawler.urls import url_key
 
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-    from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
-
-class DeduplicatePipeline:
-    def __init__(self, client: StoreClient, stats: StatsCollector):
-        self.client = client
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(store_client(crawler), crawler.stats)
-
+class DeduplicatePipeline(StorePipelineBase):
     async def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         key = url_key(adapter["url"])

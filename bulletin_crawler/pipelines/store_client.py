@@ -16,6 +16,8 @@ from bulletin_crawler.stores import ArticleStore, open_store
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+    from typing_extensions import Self
 
 T = TypeVar("T")
 
@@ -45,3 +47,15 @@ def store_client(crawler: Crawler) -> StoreClient:
         client = StoreClient(store)
         crawler._bulletin_store_client = client  # type: ignore[attr-defined]
     return client
+
+
+class StorePipelineBase:
+    """A pipeline that talks to the crawl's store and counts what it does."""
+
+    def __init__(self, client: StoreClient, stats: StatsCollector):
+        self.client = client
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(store_client(crawler), crawler.stats)
