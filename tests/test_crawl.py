@@ -122,3 +122,12 @@ def test_scrapy_list_and_crawl_use_the_registry(tmp_path, serve):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "'bulletin/articles_stored': 3" in result.stderr
     assert len(export(tmp_path)) == 3
+
+
+def test_progress_lines_during_the_crawl(tmp_path, serve):
+    with serve(DEMO_SITE_ROOT) as (base, _requested):
+        result = crawl(tmp_path, base, "--since", "2020-11-28", "--until", "2020-11-30",
+                       "--loglevel", "INFO", "-s", "BULLETIN_PROGRESS_INTERVAL=0.05",
+                       "-s", "DOWNLOAD_DELAY=0.05")
+    assert "progress: pages" in result.stderr
+    assert "summary: pages 13, stored 6" in result.stderr
