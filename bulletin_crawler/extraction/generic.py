@@ -1,0 +1,267 @@
+"""Any article page: government-site meta tags and CMS body markers first, then text density.
+
+Layers (FORMATS.md §4, GNE/readability ideas, our own rules):
+- title: ``ArticleTitle`` (site prefix removed) > the ``<h1-3>`` that the ``<title>`` contains >
+  ``og:title`` unless the ``<title>`` shows it was cut > the ``<title>`` without its site suffix;
+- date: meta ``PubDate``-like tags (never ``Maketime``) > a labelled visible date (发布时间：…) >
+  the first date near the headline > the URL date;
+- body: site selector > CMS markers (``ZJEG_RSS``, ``TRS_Editor``, ``news_content_content``,
+  Founder containers, ``articleBody``) > the block with the most sentence text and fewest links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, datetime
+
+from lxml import etree
+from parsel import Selector
+
+from bulletin_crawler.extraction.bylines import Byline, parse_credit
+from bulletin_crawler.extraction.dates import date_from_url, parse_datetime
+from bulletin_crawler.extraction.html import (
+    SKIP_TAGS,
+    ExtractionError,
+    block_lines,
+    comment_block,
+    select,
+    selector,
+)
+from bulletin_crawler.extraction.result import Extracted, finish
+from bulletin_crawler.extraction.text import clean_line
+
+_META_DATE = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
+              "article:published_time", "og:release_date", "datepublished", "dc.date",
+              "dc.date.issued", "date", "firstpublishedtime", "releasedate", "og:time")
+_META_SOURCE = ("contentsource", "source", "article:source")
+_META_AUTHOR = ("author", "article:author", "dc.creator")
+_MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
+                "//*[contains(@class, 'TRS_UEDITOR')]",
+                "//div[contains(@class, 'news_content_content')]",
+                "//founder-content", "//div[@id='ozoom']",
+                "//*[@itemprop='articleBody']")
+_DATE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发表日期|发表于|发稿时间|时间|日期|更新时间)\s*[:：]?\s*"
+                         r"(\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+                         r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜—–]+|--+|\s-\s|\s·\s)\s*")
+_SITE_PREFIX = re.compile(r"^(.{2,30}?)(?:——|--|—|_|\|)")
+_PUNCT = re.compile(r"[，。！？；、：,!?;]")
+_TEXTY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*([^\s|，,。<]{2,20})")
+_SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
+_TAIL_CREDIT = re.compile(r"[（(]\s*([\u4e00-\u9fff\s·、]{2,24}?)\s*[)）]\s*$")
+_BLOCKISH = frozenset({"p", "div", "td", "li", "section", "article", "pre", "blockquote", "dd",
+                       "font", "span", "center", "founder-content", "main", "body"})
+
+
+def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) -> Extracted:
+    root = selector(html)
+    overrides = overrides or {}
+    meta = _meta(root)
+    title_tag = clean_line(" ".join(root.xpath("//title//text()").getall()))
+    title = _override(root, overrides, "title") or _title(root, meta, title_tag)
+    body_node = _body_node(root, html, overrides.get("body"))
+    lines = _body_lines(body_node, html)
+    if not lines and not title:
+        raise ExtractionError("no headline and no text block found")
+    published = _published(root, meta, url, title)
+    extracted = Extracted(
+        url=url, title=title, paragraphs=lines, published_at=published,
+        source=_source(root, meta), column=meta.get("columnname"),
+    )
+    extracted.byline.merge(_header_byline(root, meta, title))
+    if lines:
+        _lift_tail_credit(extracted)
+    finish(extracted)
+    if extracted.title and extracted.paragraphs and extracted.paragraphs[0] == extracted.title:
+        extracted.paragraphs.pop(0)
+    return extracted
+
+
+def _override(root: Selector, overrides: dict[str, str], name: str) -> str | None:
+    query = overrides.get(name)
+    if not query:
+        return None
+    nodes = select(root, query)
+    return clean_line(" ".join(block_lines(nodes[0]))) if nodes else None
+
+
+def _meta(root: Selector) -> dict[str, str]:
+    """Meta tags by lower-cased name or property, first value wins (any attribute order)."""
+    found: dict[str, str] = {}
+    for node in root.xpath("//meta"):
+        attrs = {k.lower(): v for k, v in node.attrib.items()}
+        name = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or "").lower()
+        content = clean_line(attrs.get("content") or "")
+        if name and content and name not in found:
+            found[name] = content
+    return found
+
+
+def _title(root: Selector, meta: dict[str, str], title_tag: str) -> str | None:
+    site = meta.get("sitename", "")
+    article_title = meta.get("articletitle")
+    if article_title:
+        if site and article_title.startswith(site):
+            article_title = re.sub(r"^[—\-_|:：\s]+", "", article_title[len(site):])
+        return article_title or None
+    headings = [clean_line(" ".join(h.xpath(".//text()").getall()))
+                for h in root.xpath("//h1 | //h2 | //h3")]
+    headings = [h for h in headings if 4 <= len(h) <= 120]
+    loose_title = _loose(title_tag)
+    inside = [h for h in headings if _loose(h) and _loose(h) in loose_title]
+    if inside:
+        return max(inside, key=len)
+    og = meta.get("og:title") or meta.get("twitter:title")
+    if og and not (loose_title.startswith(_loose(og)) and len(loose_title) > len(_loose(og)) + 2
+                   and not _TITLE_SPLIT.search(title_tag[len(og):len(og) + 3])):
+        return _strip_site(og, site)
+    if title_tag:
+        return _strip_site(title_tag, site)
+    return headings[0] if headings else og
+
+
+def _strip_site(title: str, site: str) -> str:
+    """``标题_网易新闻`` → ``标题``; ``保定市人民政府网——标题`` → ``标题``."""
+    if site and title.startswith(site):
+        title = re.sub(r"^[—\-_|:：\s]+", "", title[len(site):]) or title
+    parts = [part for part in _TITLE_SPLIT.split(title) if part]
+    if len(parts) > 1:
+        return max(parts[:-1] if len(parts) > 2 else parts[:1], key=len)
+    return title
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def _published(root: Selector, meta: dict[str, str], url: str, title: str | None
+               ) -> date | datetime | None:
+    for name in _META_DATE:
+        if name in meta:
+            value = parse_datetime(meta[name]) or _iso(meta[name])
+            if value:
+                return value
+    text = _page_text(root)
+    start = text.find(title[:12]) if title else -1
+    head = text[max(start, 0): max(start, 0) + 600]
+    for zone in (head, text):
+        label = _DATE_LABEL.search(zone)
+        if label and (value := parse_datetime(label.group(1))):
+            return value
+    return parse_datetime(head) or date_from_url(url) or parse_datetime(text[:3000])
+
+
+def _iso(value: str) -> date | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _page_text(root: Selector) -> str:
+    body = root.xpath("//body")
+    return "\n".join(block_lines(body[0])) if body else ""
+
+
+def _source(root: Selector, meta: dict[str, str]) -> str | None:
+    for name in _META_SOURCE:
+        if meta.get(name):
+            return meta[name]
+    return None
+
+
+def _header_byline(root: Selector, meta: dict[str, str], title: str | None) -> Byline:
+    byline = Byline()
+    text = _page_text(root)
+    start = text.find(title[:12]) if title else -1
+    head = text[max(start, 0): max(start, 0) + 400] if start >= 0 else ""
+    label = _AUTHOR_LABEL.search(head)
+    if label:
+        name = label.group(1)
+        credit = parse_credit(name) or parse_credit("作者 " + name)
+        if credit:
+            byline.merge(credit)
+        elif not re.search(r"\d|来源|日报|网$", name):
+            byline.add("reporters", name)
+    author = meta.get("author", "")
+    if not byline and author and (credit := parse_credit("作者 " + author)):
+        byline.merge(credit)
+    return byline
+
+
+def _lift_tail_credit(extracted: Extracted) -> None:
+    """``…发展。（记者 胡晓蓉）`` or ``（常书香 马丹阳）`` closing the last paragraph."""
+    last = extracted.paragraphs[-1]
+    match = _TAIL_CREDIT.search(last)
+    if not match:
+        return
+    credit = parse_credit(match.group(1)) or parse_credit("作者 " + match.group(1))
+    if credit:
+        extracted.byline.merge(credit)
+        extracted.paragraphs[-1] = last[: match.start()].rstrip()
+
+
+def _body_node(root: Selector, html: str, override: str | None) -> Selector | None:
+    if override:
+        nodes = select(root, override)
+        return nodes[0] if nodes else None
+    for query in _MARKER_BODY:
+        for node in root.xpath(query):
+            if len("".join(block_lines(node))) >= 20:
+                return node
+    return _densest(root)
+
+
+def _body_lines(node: Selector | None, html: str) -> list[str]:
+    block = comment_block(html, "<!--ZJEG_RSS.content.begin-->", "<!--ZJEG_RSS.content.end-->")
+    if block and block.strip():
+        return block_lines(selector(block))
+    if node is None:
+        return []
+    return [line for line in block_lines(node) if _TEXTY.search(line)]
+
+
+def _densest(root: Selector) -> Selector | None:
+    """The element holding most sentence text outside links (readability-style scoring:
+    each text block scores by its punctuation and length, added to its parent and, halved,
+    its grandparent)."""
+    body = root.xpath("//body")
+    if not body:
+        return None
+    scores: dict[etree._Element, float] = defaultdict(float)
+    for element in body[0].root.iter():
+        if not isinstance(element.tag, str) or element.tag.lower() in SKIP_TAGS:
+            continue
+        text = _own_text(element)
+        if len(text) < 10 or element.tag.lower() == "a":
+            continue
+        score = 1 + len(_PUNCT.findall(text)) + min(len(text) / 100, 3)
+        block = element if element.tag.lower() in _BLOCKISH else element.getparent()
+        parent = block.getparent() if block is not None else None
+        if block is not None:
+            scores[block] += score
+        if parent is not None:
+            scores[parent] += score / 2
+    if not scores:
+        return None
+    best = max(scores, key=lambda el: scores[el] * (1 - _link_density(el)))
+    return Selector(root=best, type="html")
+
+
+def _own_text(element: etree._Element) -> str:
+    """Text directly in an element and in its inline children (not in nested blocks)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag.lower() in ("br", "b", "strong", "em", "i",
+                                                                "font", "span", "u"):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts).strip()
+
+
+def _link_density(element: etree._Element) -> float:
+    text = len("".join(element.itertext()).strip()) or 1
+    links = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
+    return min(links / text, 1.0)
