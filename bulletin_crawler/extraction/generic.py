@@ -106,20 +106,44 @@ def _title(root: Selector, meta: dict[str, str], title_tag: str) -> str | None:
         if site and article_title.startswith(site):
             article_title = re.sub(r"^[—\-_|:：\s]+", "", article_title[len(site):])
         return article_title or None
-    headings = [clean_line(" ".join(h.xpath(".//text()").getall()))
-                for h in root.xpath("//h1 | //h2 | //h3")]
-    headings = [h for h in headings if 4 <= len(h) <= 120]
     loose_title = _loose(title_tag)
-    inside = [h for h in headings if _loose(h) and _loose(h) in loose_title]
-    if inside:
-        return max(inside, key=len)
+    inside = [line for line in _title_candidates(root)
+              if len(_loose(line)) >= 4 and _loose(line) in loose_title]
+    best = max(inside, key=lambda line: len(_loose(line))) if inside else None
+    tail_parts = [_loose(part) for part in _TITLE_SPLIT.split(title_tag)[1:]]
+    site_like = best is not None and len(_loose(best)) < 10 and any(
+        _loose(best) in part for part in tail_parts)
+    if best and not site_like:
+        return best
+    heading = _longest_heading(root)
+    if heading and loose_title and loose_title in _loose(heading):
+        return title_tag  # the heading adds a badge (原创, 置顶) to the headline
+    if heading:  # the <title> names only the site or column: the main heading is the headline
+        return heading
+    if best:
+        return best
     og = meta.get("og:title") or meta.get("twitter:title")
     if og and not (loose_title.startswith(_loose(og)) and len(loose_title) > len(_loose(og)) + 2
                    and not _TITLE_SPLIT.search(title_tag[len(og):len(og) + 3])):
         return _strip_site(og, site)
-    if title_tag:
-        return _strip_site(title_tag, site)
-    return headings[0] if headings else og
+    return _strip_site(title_tag, site) if title_tag else og
+
+
+def _longest_heading(root: Selector) -> str | None:
+    headings = [clean_line(" ".join(h.xpath(".//text()").getall()))
+                for h in root.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")]
+    headings = [h for h in headings if 6 <= len(h) <= 80]
+    return max(headings, key=len) if headings else None
+
+
+def _title_candidates(root: Selector) -> list[str]:
+    """Headings, then every short text line of the page: the headline as shown is one of them."""
+    lines = [clean_line(" ".join(h.xpath(".//text()").getall()))
+             for h in root.xpath("//h1 | //h2 | //h3 | //h4")]
+    body = root.xpath("//body")
+    if body:
+        lines += block_lines(body[0])
+    return [line for line in lines if 4 <= len(line) <= 120]
 
 
 def _strip_site(title: str, site: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 from parsel import Selector, SelectorList
+from charset_normalizer import from_bytes
 from w3lib.encoding import html_to_unicode
 
 BLOCK_TAGS = frozenset({
@@ -29,9 +30,27 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
         raise ExtractionError(f"page is {len(data)} bytes, over the {MAX_HTML_BYTES} limit")
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExtractionError("binary data, not an HTML page")
+    if declared is None and not data.isascii():
+        try:  # valid UTF-8 is UTF-8, whatever a copied <meta charset=gb2312> says
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
     header = f"text/html; charset={declared}" if declared else None
-    _, text = html_to_unicode(header, data)
+    _, text = html_to_unicode(header, data, auto_detect_fun=_detect)
     return text
+
+
+def _detect(data: bytes) -> str | None:
+    """Encoding of a page that declares none: UTF-8 if it decodes, then GB18030 (the superset
+    of GB2312/GBK these sites use), then charset-normalizer's guess."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data[:65536]).best()
+    return best.encoding if best else None
 
 
 def selector(html: str) -> Selector:
