@@ -14,7 +14,9 @@ ROLE_FIELDS = ("reporters", "correspondents", "editors", "photographers")
 
 # Longest first, so 本报记者 wins over 记者.
 _ROLES: list[tuple[str, str]] = [
-    (r"(?:本报|新华社|河南日报|郑州日报|郑州晚报)?(?:全媒体|融媒体|首席|见习|特约|驻站)?记者", "reporters"),
+    (r"(?:本报|新华社|(?:[\u4e00-\u9fff]{1,10}·)?[\u4e00-\u9fff]{0,10}?(?:日报|晚报|时报|商报|报|"
+     r"新闻网|网|客户端|电视台|融媒体中心|交汇点))?(?:全媒体|融媒体|首席|见习|特约|驻站|实习)?记者",
+     "reporters"),
     (r"实习生", "reporters"),
     (r"作者", "reporters"),
     (r"(?:特约)?通讯员", "correspondents"),
@@ -25,10 +27,16 @@ _ROLE_RE = re.compile("|".join(f"({pattern})" for pattern, _ in _ROLES))
 _PHOTO_MARK = re.compile(r"(?:文\s*/\s*图|图\s*/\s*文|文图|摄影?|图)$")
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+·[\u4e00-\u9fff·]+$")
 _BULLETS = "□■▲◆●◇○★☆ "
+# Words that may stand before a credit (``整合 记者 X``) or after it (``记者 X 山东冠县报道``).
+_BEFORE = re.compile(r"^(?:整合|综合|文字)\s*")
+_AFTER = re.compile(r"\s+\S{0,12}?(?:报道|发自\S{0,8})$")
 _SEPARATORS = re.compile(r"[\s、，,;；:：/]+")
 
-LEAD = re.compile(r"^(本报\S{0,8}?讯|本刊讯|[\u4e00-\u9fff]{2,6}网讯)\s*[(（]([^()（）]{2,80})[)）]\s*")
+LEAD = re.compile(r"^(本报\S{0,8}?讯|本刊讯|[\u4e00-\u9fff]{2,6}网讯|据?[\u4e00-\u9fff]{2,12}电)"
+                  r"\s*[(（]([^()（）]{2,80})[)）]\s*")
 _EDITOR_NOTE = re.compile(r"[(（\[【]\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^()（）\[\]【】]{2,30})[)）\]】]\s*$")
+# ``…发展。（记者 胡晓蓉）`` or ``（常书香 马丹阳）`` closing the last paragraph.
+_TAIL_CREDIT = re.compile(r"[（(]\s*([\u4e00-\u9fff][\u4e00-\u9fff\s·、]{1,23}?)\s*[)）]\s*$")
 _EDITOR_LINE = re.compile(r"^(?:责任编辑|责编|本版编辑|编辑)\s*[:：]\s*(.{2,30})$")
 _SOURCE_LINE = re.compile(r"^(?:来源|稿源|信息来源)\s*[:：]\s*(\S.{0,40})$")
 
@@ -67,7 +75,7 @@ def parse_credit(text: str) -> Byline | None:
     Returns None when the text holds anything but roles, names and photo marks, so ordinary
     sentences are never mistaken for credits.
     """
-    text = text.strip(_BULLETS + "\u3000")
+    text = _AFTER.sub("", _BEFORE.sub("", text.strip(_BULLETS + "\u3000")))
     mark = _PHOTO_MARK.search(text)
     if mark:
         text = text[: mark.start()]
@@ -126,11 +134,13 @@ def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
                 byline.merge(credit)
                 continue
         keep.append(line)
-    if keep:
-        note = _EDITOR_NOTE.search(keep[-1])
-        if note and (credit := parse_credit("编辑 " + note.group(1))):
+    for pattern, role in ((_EDITOR_NOTE, "编辑 "), (_TAIL_CREDIT, "")):
+        match = pattern.search(keep[-1]) if keep else None
+        credit = match and (parse_credit(role + match.group(1))
+                            or (not role and parse_credit("作者 " + match.group(1))))
+        if match and credit:
             byline.merge(credit)
-            keep[-1] = keep[-1][: note.start()].rstrip()
+            keep[-1] = keep[-1][: match.start()].rstrip()
             if not keep[-1]:
                 keep.pop()
     return keep, byline

@@ -34,6 +34,7 @@ from bulletin_crawler.extraction.text import clean_line
 _META_DATE = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
               "article:published_time", "og:release_date", "datepublished", "dc.date",
               "dc.date.issued", "date", "firstpublishedtime", "releasedate", "og:time")
+_META_MODIFIED = ("dateupdate", "datemodified", "article:modified_time", "lastmodified")
 _META_SOURCE = ("contentsource", "source", "article:source")
 _META_AUTHOR = ("author", "article:author", "dc.creator")
 _MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
@@ -50,7 +51,7 @@ _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _TEXTY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*([^\s|，,。<]{2,20})")
 _SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
-_TAIL_CREDIT = re.compile(r"[（(]\s*([\u4e00-\u9fff\s·、]{2,24}?)\s*[)）]\s*$")
+_PERSON = re.compile(r"^[\u4e00-\u9fff]{2,3}$(?<![报网社台局委办院部厅站会处室府区市县省团])")
 _BLOCKISH = frozenset({"p", "div", "td", "li", "section", "article", "pre", "blockquote", "dd",
                        "font", "span", "center", "founder-content", "main", "body"})
 
@@ -63,17 +64,16 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     title = _override(root, overrides, "title") or _title(root, meta, title_tag)
     body_node = _body_node(root, html, overrides.get("body"))
     lines = _body_lines(body_node, html)
-    if not lines and not title:
+    if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
     published = _published(root, meta, url, title)
     extracted = Extracted(
         url=url, title=title, paragraphs=lines, published_at=published,
         source=_source(root, meta), column=meta.get("columnname"),
     )
-    extracted.byline.merge(_header_byline(root, meta, title))
-    if lines:
-        _lift_tail_credit(extracted)
     finish(extracted)
+    if not extracted.byline:
+        extracted.byline.merge(_header_byline(root, meta, title, extracted.source))
     if extracted.title and extracted.paragraphs and extracted.paragraphs[0] == extracted.title:
         extracted.paragraphs.pop(0)
     return extracted
@@ -162,19 +162,25 @@ def _loose(text: str) -> str:
 
 def _published(root: Selector, meta: dict[str, str], url: str, title: str | None
                ) -> date | datetime | None:
+    """Meta publish date > the date standing right under the headline > a labelled date
+    (发布时间：…) > a modified-date meta > the URL date > the first date of the page."""
     for name in _META_DATE:
-        if name in meta:
-            value = parse_datetime(meta[name]) or _iso(meta[name])
-            if value:
-                return value
+        if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
+            return value
     text = _page_text(root)
     start = text.find(title[:12]) if title else -1
-    head = text[max(start, 0): max(start, 0) + 600]
-    for zone in (head, text):
+    if start >= 0:
+        under = text[start + len(title or ""): start + len(title or "") + 200]
+        if value := parse_datetime(under):
+            return value
+    for zone in (text[max(start, 0): max(start, 0) + 600], text):
         label = _DATE_LABEL.search(zone)
         if label and (value := parse_datetime(label.group(1))):
             return value
-    return parse_datetime(head) or date_from_url(url) or parse_datetime(text[:3000])
+    for name in _META_MODIFIED:
+        if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
+            return value
+    return date_from_url(url) or parse_datetime(text[:3000])
 
 
 def _iso(value: str) -> date | None:
@@ -196,7 +202,10 @@ def _source(root: Selector, meta: dict[str, str]) -> str | None:
     return None
 
 
-def _header_byline(root: Selector, meta: dict[str, str], title: str | None) -> Byline:
+def _header_byline(root: Selector, meta: dict[str, str], title: str | None,
+                   source: str | None) -> Byline:
+    """Author labels near the headline (作者：X), the author meta tag, or a 来源 that is a
+    person's name rather than an organisation."""
     byline = Byline()
     text = _page_text(root)
     start = text.find(title[:12]) if title else -1
@@ -212,19 +221,9 @@ def _header_byline(root: Selector, meta: dict[str, str], title: str | None) -> B
     author = meta.get("author", "")
     if not byline and author and (credit := parse_credit("作者 " + author)):
         byline.merge(credit)
+    if not byline and source and _PERSON.match(source):
+        byline.add("reporters", source)
     return byline
-
-
-def _lift_tail_credit(extracted: Extracted) -> None:
-    """``…发展。（记者 胡晓蓉）`` or ``（常书香 马丹阳）`` closing the last paragraph."""
-    last = extracted.paragraphs[-1]
-    match = _TAIL_CREDIT.search(last)
-    if not match:
-        return
-    credit = parse_credit(match.group(1)) or parse_credit("作者 " + match.group(1))
-    if credit:
-        extracted.byline.merge(credit)
-        extracted.paragraphs[-1] = last[: match.start()].rstrip()
 
 
 def _body_node(root: Selector, html: str, override: str | None) -> Selector | None:
