@@ -52,8 +52,8 @@ _TEXTY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*([^\s|，,。<]{2,20})")
 _SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
 _PERSON = re.compile(r"^[\u4e00-\u9fff]{2,3}$(?<![报网社台局委办院部厅站会处室府区市县省团])")
-_BLOCKISH = frozenset({"p", "div", "td", "li", "section", "article", "pre", "blockquote", "dd",
-                       "font", "span", "center", "founder-content", "main", "body"})
+_PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
+                           "h3", "h4", "h5", "h6", "section"})
 
 
 def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) -> Extracted:
@@ -62,7 +62,7 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     meta = _meta(root)
     title_tag = clean_line(" ".join(root.xpath("//title//text()").getall()))
     title = _override(root, overrides, "title") or _title(root, meta, title_tag)
-    body_node = _body_node(root, html, overrides.get("body"))
+    body_node = _body_node(root, overrides.get("body"), title)
     lines = _body_lines(body_node, html)
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
@@ -107,6 +107,11 @@ def _title(root: Selector, meta: dict[str, str], title_tag: str) -> str | None:
             article_title = re.sub(r"^[—\-_|:：\s]+", "", article_title[len(site):])
         return article_title or None
     loose_title = _loose(title_tag)
+    if not loose_title:  # no <title>: the highest-level heading, first in the page
+        for level in ("h1", "h2", "h3"):
+            found = [h for h in _headings(root, f"//{level}") if len(h) >= 4]
+            if found:
+                return found[0]
     inside = [line for line in _title_candidates(root)
               if len(_loose(line)) >= 4 and _loose(line) in loose_title]
     best = max(inside, key=lambda line: len(_loose(line))) if inside else None
@@ -129,10 +134,13 @@ def _title(root: Selector, meta: dict[str, str], title_tag: str) -> str | None:
     return _strip_site(title_tag, site) if title_tag else og
 
 
+def _headings(root: Selector, query: str = "//h1 | //h2 | //h3 | //h4 | //h5 | //h6"
+              ) -> list[str]:
+    return [clean_line(" ".join(h.xpath(".//text()").getall())) for h in root.xpath(query)]
+
+
 def _longest_heading(root: Selector) -> str | None:
-    headings = [clean_line(" ".join(h.xpath(".//text()").getall()))
-                for h in root.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")]
-    headings = [h for h in headings if 6 <= len(h) <= 80]
+    headings = [h for h in _headings(root) if 6 <= len(h) <= 80]
     return max(headings, key=len) if headings else None
 
 
@@ -226,7 +234,7 @@ def _header_byline(root: Selector, meta: dict[str, str], title: str | None,
     return byline
 
 
-def _body_node(root: Selector, html: str, override: str | None) -> Selector | None:
+def _body_node(root: Selector, override: str | None, title: str | None) -> Selector | None:
     if override:
         nodes = select(root, override)
         return nodes[0] if nodes else None
@@ -234,7 +242,7 @@ def _body_node(root: Selector, html: str, override: str | None) -> Selector | No
         for node in root.xpath(query):
             if len("".join(block_lines(node))) >= 20:
                 return node
-    return _densest(root)
+    return _densest(root, title)
 
 
 def _body_lines(node: Selector | None, html: str) -> list[str]:
@@ -243,10 +251,19 @@ def _body_lines(node: Selector | None, html: str) -> list[str]:
         return block_lines(selector(block))
     if node is None:
         return []
-    return [line for line in block_lines(node) if _TEXTY.search(line)]
+    links = {text for a in node.root.iter("a") if isinstance(node.root, etree._Element)
+             if len(text := clean_line("".join(a.itertext()))) >= 2}
+    return [line for line in block_lines(node)
+            if _TEXTY.search(line) and len(line) > 1 and not _mostly_links(line, links)]
 
 
-def _densest(root: Selector) -> Selector | None:
+def _mostly_links(line: str, links: set[str]) -> bool:
+    """A line made of link texts (related stories, navigation) is not article text."""
+    covered = sum(len(text) for text in links if text in line)
+    return covered >= 0.5 * len(line)
+
+
+def _densest(root: Selector, title: str | None = None) -> Selector | None:
     """The element holding most sentence text outside links (readability-style scoring:
     each text block scores by its punctuation and length, added to its parent and, halved,
     its grandparent)."""
@@ -261,16 +278,31 @@ def _densest(root: Selector) -> Selector | None:
         if len(text) < 10 or element.tag.lower() == "a":
             continue
         score = 1 + len(_PUNCT.findall(text)) + min(len(text) / 100, 3)
-        block = element if element.tag.lower() in _BLOCKISH else element.getparent()
-        parent = block.getparent() if block is not None else None
-        if block is not None:
-            scores[block] += score
-        if parent is not None:
+        # A paragraph scores for the element holding the paragraphs, a text cell for itself.
+        holder = element.getparent() if element.tag.lower() in _PARAGRAPHISH else element
+        if holder is None:
+            continue
+        scores[holder] += score
+        if (parent := holder.getparent()) is not None:
             scores[parent] += score / 2
     if not scores:
         return None
-    best = max(scores, key=lambda el: scores[el] * (1 - _link_density(el)))
-    return Selector(root=best, type="html")
+    def weight(element: etree._Element) -> float:
+        weight = scores[element] * (1 - _link_density(element))
+        return weight * 2 if title and _near_title(element, title) else weight
+
+    return Selector(root=max(scores, key=weight), type="html")
+
+
+def _near_title(element: etree._Element, title: str) -> bool:
+    """The block starts with the headline or follows it: the article, not the comments."""
+    key = _loose(title)[:12]
+    previous = element.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    head = _loose("".join(element.itertext())[:300])
+    return bool(key) and (key in head or previous is not None
+                          and key in _loose("".join(previous.itertext())))
 
 
 def _own_text(element: etree._Element) -> str:

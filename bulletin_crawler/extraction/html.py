@@ -43,12 +43,14 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 def _detect(data: bytes) -> str | None:
     """Encoding of a page that declares none: UTF-8 if it decodes, then GB18030 (the superset
     of GB2312/GBK these sites use), then charset-normalizer's guess."""
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            data.decode(encoding)
-            return encoding
-        except UnicodeDecodeError:
-            continue
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Old GBK pages carry a few broken bytes; a handful of bad characters is still GBK.
+    if data.decode("gb18030", errors="replace").count("\ufffd") <= max(3, len(data) // 2000):
+        return "gb18030"
     best = from_bytes(data[:65536]).best()
     return best.encoding if best else None
 
