@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta, timezone
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 _ABSOLUTE = re.compile(
-    r"(?<!\d)(\d{4}|\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?!\d)\s*日?"
+    r"(?<![\d/.-])(\d{4}|\d{2})(?:\s*年\s*|[-/.])(\d{1,2})(?:\s*月\s*|[-/.])(\d{1,2})(?!\d|[-/.]\d)"
+    r"\s*日?"
     r"(?:\s*(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2}))?)?"
 )
 _URL_DATE = re.compile(
