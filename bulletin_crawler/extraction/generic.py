@@ -47,6 +47,7 @@ _DATE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发表日�
                          r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜—–]+|--+|\s-\s|\s·\s)\s*")
 _SITE_PREFIX = re.compile(r"^(.{2,30}?)(?:——|--|—|_|\|)")
+_CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
 _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _TEXTY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*([^\s|，,。<]{2,20})")
@@ -61,19 +62,21 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     overrides = overrides or {}
     meta = _meta(root)
     title_tag = clean_line(" ".join(root.xpath("//title//text()").getall()))
-    title = _override(root, overrides, "title") or _title(root, meta, title_tag)
+    page_lines = _page_lines(root)
+    title = _override(root, overrides, "title") or _title(root, meta, title_tag, page_lines)
     body_node = _body_node(root, overrides.get("body"), title)
     lines = _body_lines(body_node, html)
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
-    published = _published(root, meta, url, title)
+    text = "\n".join(page_lines)
+    published = _published(meta, url, title, text)
     extracted = Extracted(
         url=url, title=title, paragraphs=lines, published_at=published,
         source=_source(root, meta), column=meta.get("columnname"),
     )
     finish(extracted)
     if not extracted.byline:
-        extracted.byline.merge(_header_byline(root, meta, title, extracted.source))
+        extracted.byline.merge(_header_byline(text, meta, title, extracted.source))
     if extracted.title and extracted.paragraphs and extracted.paragraphs[0] == extracted.title:
         extracted.paragraphs.pop(0)
     return extracted
@@ -99,7 +102,8 @@ def _meta(root: Selector) -> dict[str, str]:
     return found
 
 
-def _title(root: Selector, meta: dict[str, str], title_tag: str) -> str | None:
+def _title(root: Selector, meta: dict[str, str], title_tag: str, page_lines: list[str]
+           ) -> str | None:
     site = meta.get("sitename", "")
     article_title = meta.get("articletitle")
     if article_title:
@@ -112,7 +116,7 @@ def _title(root: Selector, meta: dict[str, str], title_tag: str) -> str | None:
             found = [h for h in _headings(root, f"//{level}") if len(h) >= 4]
             if found:
                 return found[0]
-    inside = [line for line in _title_candidates(root)
+    inside = [line for line in _title_candidates(root, page_lines)
               if len(_loose(line)) >= 4 and _loose(line) in loose_title]
     best = max(inside, key=lambda line: len(_loose(line))) if inside else None
     tail_parts = [_loose(part) for part in _TITLE_SPLIT.split(title_tag)[1:]]
@@ -144,14 +148,10 @@ def _longest_heading(root: Selector) -> str | None:
     return max(headings, key=len) if headings else None
 
 
-def _title_candidates(root: Selector) -> list[str]:
+def _title_candidates(root: Selector, page_lines: list[str]) -> list[str]:
     """Headings, then every short text line of the page: the headline as shown is one of them."""
-    lines = [clean_line(" ".join(h.xpath(".//text()").getall()))
-             for h in root.xpath("//h1 | //h2 | //h3 | //h4")]
-    body = root.xpath("//body")
-    if body:
-        lines += block_lines(body[0])
-    return [line for line in lines if 4 <= len(line) <= 120]
+    return [line for line in _headings(root, "//h1 | //h2 | //h3 | //h4") + page_lines
+            if 4 <= len(line) <= 120]
 
 
 def _strip_site(title: str, site: str) -> str:
@@ -168,14 +168,13 @@ def _loose(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def _published(root: Selector, meta: dict[str, str], url: str, title: str | None
+def _published(meta: dict[str, str], url: str, title: str | None, text: str
                ) -> date | datetime | None:
     """Meta publish date > the date standing right under the headline > a labelled date
     (发布时间：…) > a modified-date meta > the URL date > the first date of the page."""
     for name in _META_DATE:
         if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
             return value
-    text = _page_text(root)
     start = text.find(title[:12]) if title else -1
     if start >= 0:
         under = text[start + len(title or ""): start + len(title or "") + 200]
@@ -198,9 +197,9 @@ def _iso(value: str) -> date | None:
         return None
 
 
-def _page_text(root: Selector) -> str:
+def _page_lines(root: Selector) -> list[str]:
     body = root.xpath("//body")
-    return "\n".join(block_lines(body[0])) if body else ""
+    return block_lines(body[0]) if body else []
 
 
 def _source(root: Selector, meta: dict[str, str]) -> str | None:
@@ -210,12 +209,11 @@ def _source(root: Selector, meta: dict[str, str]) -> str | None:
     return None
 
 
-def _header_byline(root: Selector, meta: dict[str, str], title: str | None,
+def _header_byline(text: str, meta: dict[str, str], title: str | None,
                    source: str | None) -> Byline:
     """Author labels near the headline (作者：X), the author meta tag, or a 来源 that is a
     person's name rather than an organisation."""
     byline = Byline()
-    text = _page_text(root)
     start = text.find(title[:12]) if title else -1
     head = text[max(start, 0): max(start, 0) + 400] if start >= 0 else ""
     label = _AUTHOR_LABEL.search(head)
@@ -291,7 +289,8 @@ def _densest(root: Selector, title: str | None = None) -> Selector | None:
         weight = scores[element] * (1 - _link_density(element))
         return weight * 2 if title and _near_title(element, title) else weight
 
-    return Selector(root=max(scores, key=weight), type="html")
+    leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
+    return Selector(root=max(leaders, key=weight), type="html")
 
 
 def _near_title(element: etree._Element, title: str) -> bool:
