@@ -172,3 +172,28 @@ def test_seed_page_splits_into_its_six_stories():
     assert all(a.byline.reporters == ["柴琳琳"] and a.byline.correspondents == ["姜璞"]
                for a in articles)
     assert all(a.body.startswith("本报讯") and "记者" not in a.body for a in articles)
+
+
+def test_utf8_bytes_behind_a_gb2312_declaration_decode_right():
+    page = ('<html><head><meta charset="gb2312"><title>管城区新闻_示范网</title></head><body>'
+            '<h1>管城区新闻</h1><div><p>本报讯 管城回族区召开会议,部署冬季工作,要求压实责任。</p>'
+            '</div></body></html>').encode("utf-8")
+    article = extract_page(page, "http://p.cn/a.html")[0]
+    assert article.title == "管城区新闻" and "管城回族区召开会议" in article.body
+
+
+def test_undeclared_gbk_page_decodes_as_gb18030():
+    page = "<html><title>镕基新闻</title><body><p>本报讯 朱镕基旧居修缮完成,对外开放。</p></body></html>"
+    assert "镕" in decode_html(page.encode("gb18030"))
+
+
+def test_large_page_is_extracted_and_oversized_is_refused():
+    filler = "<div><a href='/x'>导航链接</a></div>" * 130000  # ~5 MB of navigation
+    page = (f"<html><head><title>大页面测试_示范网</title></head><body>{filler}"
+            "<div class=text><p>本报讯 这是一段很长页面中的正文,用来检查大页面不会拖垮解析。</p>"
+            "<p>第二段正文,同样应当被完整保留下来。</p></div></body></html>").encode("utf-8")
+    assert len(page) > 5_000_000
+    article = extract_page(page, "http://p.cn/big.html")[0]
+    assert "第二段正文" in article.body and "导航链接" not in article.body
+    with pytest.raises(ExtractionError, match="over the"):
+        extract_page(page * 2, "http://p.cn/huge.html")

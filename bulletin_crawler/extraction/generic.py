@@ -52,7 +52,9 @@ _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _TEXTY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*([^\s|，,。<]{2,20})")
 _SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
-_PERSON = re.compile(r"^[\u4e00-\u9fff]{2,3}$(?<![报网社台局委办院部厅站会处室府区市县省团])")
+_PERSON = re.compile(r"^[\u4e00-\u9fff]{2,3}$(?<![报网社台局委办院部厅站会处室府区市县省团乡镇村所队科组])")
+# The dateline under a headline: 发布时间：… 来源：… 浏览：…
+_INFO_LINE = re.compile(r"^(?:发布时间|发布日期|发表时间|时间|日期|来源|作者|浏览|点击|阅读)\s*[:：]")
 _PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
                            "h3", "h4", "h5", "h6", "section"})
 
@@ -251,8 +253,10 @@ def _body_lines(node: Selector | None, html: str) -> list[str]:
         return []
     links = {text for a in node.root.iter("a") if isinstance(node.root, etree._Element)
              if len(text := clean_line("".join(a.itertext()))) >= 2}
-    return [line for line in block_lines(node)
-            if _TEXTY.search(line) and len(line) > 1 and not _mostly_links(line, links)]
+    lines = [line for line in block_lines(node)
+             if _TEXTY.search(line) and len(line) > 1 and not _mostly_links(line, links)]
+    head = [line for line in lines[:3] if not (len(line) < 80 and _INFO_LINE.match(line))]
+    return head + lines[3:]
 
 
 def _mostly_links(line: str, links: set[str]) -> bool:

@@ -14,6 +14,7 @@ import scrapy
 
 from bulletin_crawler.contract import Article
 from bulletin_crawler.extraction import founder
+from bulletin_crawler.extraction.page import extract_html
 from bulletin_crawler.spiders.base import SiteSpider
 
 if TYPE_CHECKING:
@@ -50,9 +51,10 @@ class FounderEnpSpider(SiteSpider):
                       ) -> Iterator[Article]:
         self.crawler.stats.inc_value("bulletin/article_pages")
         try:
-            extracted = founder.parse_article(self.decoded(response).text, response.url,
-                                              edition=edition, overrides=self.site.selectors)
+            extracted = extract_html(self.decoded(response).text, response.url,
+                                     overrides=self.site.selectors)
         except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
             self.extraction_failed(response, error)
             return
+        extracted.edition = extracted.edition or edition
         yield self.article(extracted, response)
