@@ -14,7 +14,7 @@ BLOCK_TAGS = frozenset({
     "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
     "section", "article", "blockquote", "dd", "dt", "center", "founder-content", "figcaption",
 })
-SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "select", "button", "form",
+SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "select", "button",
                        "textarea", "map"})
 MAX_HTML_BYTES = 8 * 1024 * 1024
 
