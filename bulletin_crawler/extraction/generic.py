@@ -47,6 +47,11 @@ _DATE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发表日�
                          r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜—–]+|--+|\s-\s|\s·\s)\s*")
 _SITE_PREFIX = re.compile(r"^(.{2,30}?)(?:——|--|—|_|\|)")
+_UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
+                       r"related|share|banner|copyright|(?<![a-z])(?:ad|ads|nav|rss|tags?|side|foot)"
+                       r"(?![a-z])", re.IGNORECASE)
+_LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom",
+                     re.IGNORECASE)
 _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
 _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _TEXTY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -285,16 +290,28 @@ def _densest(root: Selector, title: str | None = None) -> Selector | None:
         if holder is None:
             continue
         scores[holder] += score
-        if (parent := holder.getparent()) is not None:
+        unlikely = _class_weight(holder) < 1  # comments add nothing to the page around them
+        if (parent := holder.getparent()) is not None and not unlikely:
             scores[parent] += score / 2
     if not scores:
         return None
     def weight(element: etree._Element) -> float:
         weight = scores[element] * (1 - _link_density(element))
-        return weight * 2 if title and _near_title(element, title) else weight
+        hint = _class_weight(element)
+        if hint < 1:  # comments quote the headline too: no bonus for standing near it
+            return weight * hint
+        return weight * hint * (2 if title and _near_title(element, title) else 1)
 
     leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
     return Selector(root=max(leaders, key=weight), type="html")
+
+
+def _class_weight(element: etree._Element) -> float:
+    """Readability's class/id hints: comments, sidebars and footers are not the article."""
+    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    if _UNLIKELY.search(names):
+        return 0.05  # as good as excluded, unless nothing else holds text
+    return 1.5 if _LIKELY.search(names) else 1.0
 
 
 def _near_title(element: etree._Element, title: str) -> bool:
