@@ -45,7 +45,7 @@ _MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_E
 _DATE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发表日期|发表于|发稿时间|时间|日期|更新时间)\s*[:：]?\s*"
                          r"(\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                          r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜—–]+|--+|\s-\s|\s·\s)\s*")
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜—–»›>]+|--+|\s-\s|\s·\s)\s*")
 _SITE_PREFIX = re.compile(r"^(.{2,30}?)(?:——|--|—|_|\|)")
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
                        r"related|share|banner|copyright|(?<![a-z])(?:ad|ads|nav|rss|tags?|side|foot)"
@@ -59,6 +59,8 @@ _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|�
 _SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
 _PERSON = re.compile(r"^[\u4e00-\u9fff]{2,3}$(?<![报网社台局委办院部厅站会处室府区市县省团乡镇村所队科组])")
 # The dateline under a headline: 发布时间：… 来源：… 浏览：…
+_AFTER_ARTICLE = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|"
+                            r"热点推荐|猜你喜欢|更多精彩|网友评论|精彩推荐)[】\]]?\s*[:：>]?")
 _INFO_LINE = re.compile(r"^(?:发布时间|发布日期|发表时间|时间|日期|来源|作者|浏览|点击|阅读)\s*[:：]")
 _PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
                            "h3", "h4", "h5", "h6", "section"})
@@ -261,7 +263,11 @@ def _body_lines(node: Selector | None, html: str) -> list[str]:
     lines = [line for line in block_lines(node)
              if _TEXTY.search(line) and len(line) > 1 and not _mostly_links(line, links)]
     head = [line for line in lines[:3] if not (len(line) < 80 and _INFO_LINE.match(line))]
-    return head + lines[3:]
+    lines = head + lines[3:]
+    for index, line in enumerate(lines):
+        if index and _AFTER_ARTICLE.match(line):  # "相关报道：" and what follows is not the story
+            return lines[:index]
+    return lines
 
 
 def _mostly_links(line: str, links: set[str]) -> bool:
