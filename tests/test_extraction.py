@@ -10,6 +10,7 @@ import pytest
 from bulletin_crawler.extraction import founder
 from bulletin_crawler.extraction.bylines import lift_bylines, parse_credit
 from bulletin_crawler.extraction.dates import SHANGHAI, date_from_url, event_date, parse_datetime
+from bulletin_crawler.extraction.generic import parse_generic
 from bulletin_crawler.extraction.html import ExtractionError, decode_html
 from bulletin_crawler.extraction.page import extract_page
 from bulletin_crawler.extraction.pagetext import repair_columns, split_page_text
@@ -197,3 +198,29 @@ def test_large_page_is_extracted_and_oversized_is_refused():
     assert "第二段正文" in article.body and "导航链接" not in article.body
     with pytest.raises(ExtractionError, match="over the"):
         extract_page(page * 2, "http://p.cn/huge.html")
+
+
+def test_site_selectors_override_every_layer():
+    page = ("<html><head><meta name='ArticleTitle' content='元数据标题'><meta name='PubDate' "
+            "content='2020-01-01'><title>网页标题_示范网</title></head><body>"
+            "<div class='x-title'>真正的标题</div><div class='x-date'>2020年11月30日</div>"
+            "<div class='TRS_Editor'><p>模板里的其他文字,不是正文内容。</p></div>"
+            "<div id='story'><p>本报讯 这才是正文,由站点文件指定的选择器选中。</p></div></body></html>")
+    article = parse_generic(page, "http://p.cn/a.html", {
+        "title": "div.x-title", "published_at": "//div[@class='x-date']", "body": "#story"})
+    assert article.title == "真正的标题"
+    assert article.published_at == date(2020, 11, 30)
+    assert article.body == "本报讯 这才是正文,由站点文件指定的选择器选中。"
+
+
+def test_government_meta_tags_any_case_and_order():
+    page = ("<html><head><META content='某某区人民政府' name='SiteName'>"
+            "<meta content='某某区人民政府——区长调研重点项目' NAME='articletitle'>"
+            "<meta name='pubdate' content='2021-04-09 10:21'><meta name='Maketime' "
+            "content='2023-01-01'><meta name='ColumnName' content='政务要闻'></head><body>"
+            "<h1>某某区人民政府</h1><div class='TRS_Editor'><p>4月9日,区长到重点项目现场调研,"
+            "要求加快建设进度。</p></div></body></html>")
+    article = parse_generic(page, "http://p.cn/t20210409_1.html")
+    assert article.title == "区长调研重点项目"
+    assert article.published_at.date() == date(2021, 4, 9)
+    assert article.column == "政务要闻"

@@ -78,7 +78,9 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
     text = "\n".join(page_lines)
-    published = _published(meta, url, title, text)
+    override_date = _override(root, overrides, "published_at")
+    published = (parse_datetime(override_date) if override_date else None) or _published(
+        meta, url, title, text)
     extracted = Extracted(
         url=url, title=title, paragraphs=lines, published_at=published,
         source=_source(root, meta), column=meta.get("columnname"),
