@@ -8,7 +8,7 @@ import scrapy
 class BareSpider(scrapy.Spider):
     name = "bare"
 
-    def __init__(self, start: str = "", days: str = "1", **kwargs):
+    def __init__(self, start: str = "", **kwargs):
         super().__init__(**kwargs)
         self.start_list = start.split(",")
 

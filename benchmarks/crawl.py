@@ -65,7 +65,7 @@ def main() -> None:
     starts = ",".join(f"{base}/html/{(FIRST_DAY + timedelta(days=n)).strftime('%Y-%m/%d')}"
                       "/node_1.htm" for n in range(args.days))
     setups = {
-        "bare": lambda n: [sys.executable, "-m", "scrapy", "runspider", str(HERE / "bare_spider.py"),
+        "bare": lambda _round: [sys.executable, "-m", "scrapy", "runspider", str(HERE / "bare_spider.py"),
                            "-a", f"start={starts}", *COMMON],
         "bulletin": lambda n: [sys.executable, "-m", "bulletin_crawler.cli", "crawl", "bench-daily",
                                "--sites", str(work / "sites"), "--origin", base,

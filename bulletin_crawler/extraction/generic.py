@@ -83,7 +83,7 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
         meta, url, title, text)
     extracted = Extracted(
         url=url, title=title, paragraphs=lines, published_at=published,
-        source=_source(root, meta), column=meta.get("columnname"),
+        source=_source(meta), column=meta.get("columnname"),
     )
     finish(extracted)
     if not extracted.byline:
@@ -213,7 +213,7 @@ def _page_lines(root: Selector) -> list[str]:
     return block_lines(body[0]) if body else []
 
 
-def _source(root: Selector, meta: dict[str, str]) -> str | None:
+def _source(meta: dict[str, str]) -> str | None:
     for name in _META_SOURCE:
         if meta.get(name):
             return meta[name]

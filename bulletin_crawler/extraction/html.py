@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-
 from lxml import etree
 from parsel import Selector, SelectorList
 from charset_normalizer import from_bytes
@@ -103,16 +101,6 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 def _hidden(element: etree._Element) -> bool:
     style = element.get("style") if isinstance(element.tag, str) else None
     return bool(style and _HIDDEN_STYLE.search(style))
-
-
-def first_text(root: Selector, queries: Iterable[str]) -> str | None:
-    """Joined text of the first query that finds a non-empty element."""
-    for query in queries:
-        for node in select(root, query):
-            text = " ".join(block_lines(node)).strip()
-            if text:
-                return text
-    return None
 
 
 def comment_block(html: str, start: str, end: str) -> str | None:

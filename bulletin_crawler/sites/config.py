@@ -73,10 +73,6 @@ class SiteConfig:
         """Start URLs with their ``{date:...}`` template filled for one issue day."""
         return [url.format(date=day) for url in self.start_urls]
 
-    @property
-    def is_dated(self) -> bool:
-        return any("{date" in url for url in self.start_urls)
-
 
 def load_site_file(path: Path) -> SiteConfig:
     try:
