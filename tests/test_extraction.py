@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from bulletin_crawler.extraction import founder
+from bulletin_crawler.extraction import epaper
 from bulletin_crawler.extraction.bylines import lift_bylines, parse_credit
 from bulletin_crawler.extraction.dates import SHANGHAI, date_from_url, event_date, parse_datetime
 from bulletin_crawler.extraction.generic import parse_generic
@@ -86,7 +86,7 @@ def test_url_date_and_key():
 
 def test_layout_page_lists_editions_and_each_article_once():
     html = decode_html((DEMO / "30" / "node_2.htm").read_bytes())
-    layout = founder.parse_layout(html, "http://p.cn/html/2020-11/30/node_2.htm")
+    layout = epaper.parse_layout(html, "http://p.cn/html/2020-11/30/node_2.htm")
     assert layout.edition == {"date": "2020-11-30", "page": "02", "name": "县区"}
     assert [url for url, _ in layout.editions] == ["http://p.cn/html/2020-11/30/node_1.htm",
                                                    "http://p.cn/html/2020-11/30/node_2.htm"]
@@ -96,7 +96,7 @@ def test_layout_page_lists_editions_and_each_article_once():
 
 def test_gbk_article_page_with_headline_stack_image_and_byline():
     html = decode_html((DEMO / "30" / "content_6004.htm").read_bytes())
-    article = founder.parse_article(html, "http://p.cn/html/2020-11/30/content_6004.htm")
+    article = epaper.parse_article(html, "http://p.cn/html/2020-11/30/content_6004.htm")
     assert (article.kicker, article.title, article.subtitle) == (
         "聚焦城市更新", "管城回族区启动老旧小区改造三年行动", "今年首批改造28个小区")
     assert article.published_at == date(2020, 11, 30)
@@ -112,7 +112,7 @@ def test_gbk_article_page_with_headline_stack_image_and_byline():
 
 def test_trailing_credit_lines_and_editor_note_leave_the_body():
     html = decode_html((DEMO / "28" / "content_5003.htm").read_bytes())
-    article = founder.parse_article(html, "http://p.cn/html/2020-11/28/content_5003.htm")
+    article = epaper.parse_article(html, "http://p.cn/html/2020-11/28/content_5003.htm")
     assert article.byline.correspondents == ["赵晴"] and article.byline.editors == ["王五"]
     assert article.body.endswith("确保辖区居民安全过冬。")
 

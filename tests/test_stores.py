@@ -79,6 +79,18 @@ def test_add_source_and_update_keep_history(make_store):
     store.close()
 
 
+def test_known_urls_from_buffer_and_store(make_store):
+    store = make_store()
+    store.upsert(document("http://p.cn/a.htm"))
+    assert store.known_urls(["p.cn/a.htm", "p.cn/b.htm"]) == {"p.cn/a.htm"}
+    store.close()
+    store = make_store()
+    store.add_source(store.match("p.cn/a.htm", "x").id, {"site": "s", "url": "http://q.cn/c"},
+                     "q.cn/c", "2026-11-24T10:00:00+08:00")
+    assert store.known_urls(["p.cn/a.htm", "q.cn/c", "p.cn/z.htm"]) == {"p.cn/a.htm", "q.cn/c"}
+    store.close()
+
+
 def test_iter_filters_by_site(make_store):
     store = make_store()
     store.upsert(document("http://p.cn/a.htm"))

@@ -6,23 +6,24 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bulletin_crawler.extraction import founder
+from bulletin_crawler.extraction import epaper
 from bulletin_crawler.extraction.generic import parse_generic
 from bulletin_crawler.extraction.html import ExtractionError, decode_html
 from bulletin_crawler.extraction.pagetext import split_page_text
 from bulletin_crawler.extraction.result import Extracted
 
-_FOUNDER = re.compile(r"<founder-content|<!--\s*enpcontent|class=\"?font01|enpproperty",
-                      re.IGNORECASE)
+_EPAPER = re.compile(r"<founder-content|<!--\s*enpcontent|class=\"?font01|enpproperty|"
+                     r"bmnr_con_|id=\"?PreTitle", re.IGNORECASE)
 
 
 def extract_html(html: str, url: str, issue_date: date | None = None,
-                 overrides: dict[str, str] | None = None) -> Extracted:
-    """One article page: Founder markers pick the e-paper extractor, anything else (and a
-    Founder page it cannot read) goes to the generic one."""
-    if _FOUNDER.search(html):
+                 overrides: dict[str, str] | None = None, epaper_page: bool = False
+                 ) -> Extracted:
+    """One article page: e-paper markers (or an e-paper spider) pick the e-paper extractor;
+    anything else, and an e-paper page it cannot read, goes to the generic one."""
+    if epaper_page or _EPAPER.search(html):
         try:
-            return founder.parse_article(html, url, issue_date=issue_date, overrides=overrides)
+            return epaper.parse_article(html, url, issue_date=issue_date, overrides=overrides)
         except ExtractionError:
             pass
     return parse_generic(html, url, overrides)

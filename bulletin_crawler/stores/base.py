@@ -61,6 +61,13 @@ class ArticleStore(ABC):
             return Match(doc_id, content_hash, "text")
         return self._match_text(content_hash)
 
+    def known_urls(self, url_keys: list[str]) -> set[str]:
+        """The keys among ``url_keys`` that some stored (or buffered) document has: spiders ask
+        before requesting, so known pages are never fetched twice."""
+        known = {key for key in url_keys if key in self._pending_urls}
+        rest = [key for key in url_keys if key not in known]
+        return known | (self._known_stored(rest) if rest else set())
+
     def upsert(self, doc: dict[str, Any]) -> None:
         """Insert a new document or update the one with the same ``id`` (keeping its
         ``first_seen_at`` and every source it already had)."""
@@ -110,6 +117,9 @@ class ArticleStore(ABC):
 
     @abstractmethod
     def _stored_hash(self, doc_id: str) -> str | None: ...
+
+    @abstractmethod
+    def _known_stored(self, url_keys: list[str]) -> set[str]: ...
 
     @abstractmethod
     def _write(self, ops: list[Operation]) -> None: ...

@@ -50,6 +50,11 @@ class MongoStore(ArticleStore):
         doc = self.articles.find_one({"_id": doc_id}, {"content_hash": 1})
         return doc.get("content_hash") if doc else None
 
+    def _known_stored(self, url_keys: list[str]) -> set[str]:
+        wanted = set(url_keys)
+        found = self.articles.find({"url_keys": {"$in": url_keys}}, {"url_keys": 1})
+        return {key for doc in found for key in doc["url_keys"] if key in wanted}
+
     def _write(self, ops: list[Operation]) -> None:
         self.articles.bulk_write([_request(op) for op in ops], ordered=True)
 

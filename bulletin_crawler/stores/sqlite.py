@@ -58,6 +58,12 @@ class SQLiteStore(ArticleStore):
         row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def _known_stored(self, url_keys: list[str]) -> set[str]:
+        marks = ",".join("?" * len(url_keys))
+        rows = self.db.execute(f"SELECT url_key FROM article_urls WHERE url_key IN ({marks})",
+                               url_keys)
+        return {row[0] for row in rows}
+
     def _write(self, ops: list[Operation]) -> None:
         with self.db:  # one transaction per batch
             for op in ops:

@@ -1,9 +1,12 @@
-"""Founder (方正) ENP e-papers: layout pages (版面) and article pages (``content_N.htm``).
+"""E-papers (数字报): layout pages (版面) and article pages of the Founder ENP, Founder "pc" and
+"bmnr" systems (FORMATS.md §1–3).
 
-Markers (FORMATS.md §1): ``a#pageLink`` edition lists, ``content_*.htm`` links and image-map areas,
-``<founder-content>`` / ``div#ozoom`` / ``<!--enpcontent-->`` bodies, ``td.font01`` for the main
-headline with ``td.font02`` above (引题) or below (副题) it, and the trailing ``enpproperty``
-metadata comment.
+Layout pages are read by link patterns per family (:class:`LayoutRules`): edition links, article
+links and image-map areas of the same issue day. Article pages by markers: the ``enpproperty``
+metadata comment (``founder-`` prefixed or plain, also inside ``founder-content``), the body
+containers (``founder-content``, ``div#ozoom``, ``<!--enpcontent-->``, ``div#zoom``,
+``div#articleContent``) and the headline skins (``td.font01`` with ``td.font02`` above = 引题 and
+below = 副题; ``#PreTitle/#Title/#SubTitle``; ``bmnr_con_yinti/biaoti/futi``; …).
 """
 
 from __future__ import annotations
@@ -29,16 +32,46 @@ from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, squeeze_cjk
 from bulletin_crawler.urls import strip_ignored_params
 
-_EDITION = re.compile(r"第\s*([A-Za-z]{0,2}\s*\d{1,3})\s*版\s*[：:]?\s*([^\s|]*(?: [^\s|上下]+)*)")
+_EDITION = re.compile(r"(?:第\s*)?(?<![\dA-Za-z])([A-Za-z]{0,2}\s*\d{1,3})\s*(?:版\s*[：:]?|[：:])\s*"
+                      r"([^\s|]*(?: [^\s|上下]+)*)")
 _PROPERTY_BLOCK = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.DOTALL | re.IGNORECASE)
 _PROPERTY = re.compile(r"<(?:founder-)?([a-z]+)>(.*?)</(?:founder-)?\1>", re.DOTALL | re.IGNORECASE)
 _TAGS = re.compile(r"<!--.*?-->|<[^>]+>", re.DOTALL)
-_ARTICLE_LINK = re.compile(r"content_[\d_]+\.html?", re.IGNORECASE)
-_LAYOUT_LINK = re.compile(r"node_\d+\.html?", re.IGNORECASE)
 
 BODY_QUERIES = ("//founder-content", "//div[@id='ozoom']", "//div[@id='zoom']",
                 "//div[@id='articleContent']")
-IMAGE_QUERIES = ("//table[@bgcolor]//img", "//founder-content//img", "//div[@id='ozoom']//img")
+IMAGE_QUERIES = ("//table[@bgcolor]//img", "//founder-content//img", "//div[@id='ozoom']//img",
+                 "//div[contains(@class,'attachment')]//img", "//div[@id='zoom']//img",
+                 "//div[@id='articleContent']//img")
+# 引题, 主题, 副题 of each known skin, tried in order after the table skin's td.font01/02.
+HEADLINE_SKINS = (
+    ("//*[@id='PreTitle']", "//*[@id='Title']", "//*[@id='SubTitle']"),
+    ("//*[contains(@class,'introtitle')]", "//*[contains(@class,'art-title')]",
+     "//p[contains(@class,'subtitle')]"),
+    ("//font[@id='intro-title']", "//font[@id='main-title']", "//font[@id='sub-title']"),
+    ("//*[contains(@class,'bmnr_con_yinti')]", "//*[contains(@class,'bmnr_con_biaoti')]",
+     "//*[contains(@class,'bmnr_con_futi')]"),
+    ("//div[contains(@class,'text_c')]/h3", "//div[contains(@class,'text_c')]/h1",
+     "//div[contains(@class,'text_c')]/h2"),
+)
+
+
+@dataclass(frozen=True)
+class LayoutRules:
+    """Which links of a layout page lead to the issue's other editions and to its articles."""
+
+    edition: re.Pattern[str]
+    article: re.Pattern[str]
+
+
+ENP_RULES = LayoutRules(edition=re.compile(r"node_\d+\.htm$", re.IGNORECASE),
+                        article=re.compile(r"content_[\d_]+\.htm$", re.IGNORECASE))
+PC_RULES = LayoutRules(
+    edition=re.compile(r"/(?:node_|n_|col|l)\d+\.html$", re.IGNORECASE),
+    article=re.compile(r"/(?:content_|c_?)\d+\.html$|/con/\d{6}/\d{2}/[^/]+\.html$",
+                       re.IGNORECASE))
+BMNR_RULES = LayoutRules(edition=re.compile(r"/(?:page_\d+|index)\.htm$", re.IGNORECASE),
+                         article=re.compile(r"/content_\d+\.htm$", re.IGNORECASE))
 
 
 @dataclass
@@ -62,24 +95,24 @@ def parse_edition(text: str, issue_date: date | None) -> dict[str, Any] | None:
             "page": match.group(1).replace(" ", "").upper(), "name": name}
 
 
-def parse_layout(html: str, url: str) -> LayoutPage:
+def parse_layout(html: str, url: str, rules: LayoutRules = ENP_RULES) -> LayoutPage:
+    """Editions and articles a layout page links to, of its own issue day only (the 上一期/下一期
+    links to other days are not followed)."""
     root = selector(html)
     issue = date_from_url(url)
     editions: dict[str, dict[str, Any]] = {}
-    for link in root.xpath("//a[@href]"):
-        href = link.attrib["href"].strip()
-        if not _LAYOUT_LINK.search(href):
-            continue
-        edition = parse_edition(" ".join(block_lines(link)), issue)
-        target = strip_ignored_params(urljoin(url, href))
-        if edition and target not in editions:
-            editions[target] = edition
     articles: list[str] = []
-    for href in root.xpath("//a/@href | //area/@href").getall():
-        if _ARTICLE_LINK.search(href):
-            target = strip_ignored_params(urljoin(url, href.strip()))
+    for link in root.xpath("//a[@href] | //area[@href]"):
+        target = strip_ignored_params(urljoin(url, link.attrib["href"].strip()))
+        if issue and date_from_url(target) not in (issue, None):
+            continue
+        if rules.article.search(target):
             if target not in articles:
                 articles.append(target)
+        elif rules.edition.search(target) and target not in editions:
+            edition = parse_edition(" ".join(block_lines(link)), issue)
+            if edition:
+                editions[target] = edition
     current = editions.get(strip_ignored_params(url)) or _current_edition(root, issue)
     return LayoutPage(url=url, issue_date=issue, edition=current,
                       editions=list(editions.items()), articles=articles)
@@ -155,8 +188,10 @@ def _body(root: Selector, html: str, override: str | None) -> list[str]:
     return block_lines(selector(block)) if block and block.strip() else []
 
 
-def _headlines(root: Selector, overrides: dict[str, str]) -> tuple[str | None, str | None, str | None]:
-    """引题, 主题, 副题. ``td.font02`` is used above and below ``td.font01``: its position decides."""
+def _headlines(root: Selector, overrides: dict[str, str]
+               ) -> tuple[str | None, str | None, str | None]:
+    """引题, 主题, 副题. ``td.font02`` is used above and below ``td.font01``: its position decides;
+    other skins name each line."""
     picked = {name: _text(root, overrides[name]) for name in ("kicker", "title", "subtitle")
               if name in overrides}
     kicker = subtitle = title = None
@@ -172,6 +207,11 @@ def _headlines(root: Selector, overrides: dict[str, str]) -> tuple[str | None, s
             kicker = kicker or text
         else:
             subtitle = subtitle or text
+    for kicker_query, title_query, subtitle_query in HEADLINE_SKINS if title is None else ():
+        title = _text(root, title_query)
+        if title:
+            kicker, subtitle = _text(root, kicker_query), _text(root, subtitle_query)
+            break
     if title is None:
         title = _text(root, "//div[@id='art_title'] | //div[contains(@class,'biaoti')] | //h1")
     return (picked.get("kicker", kicker), picked.get("title", title),
