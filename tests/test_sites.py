@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from bulletin_crawler.sites import SiteFileError, load_site_file, load_sites
+from bulletin_crawler.sites.config import FAMILY_KINDS
+from bulletin_crawler.spiders import FAMILY_SPIDERS
 from bulletin_crawler.spiders.loader import SiteSpiderLoader, spider_class
 
 GOOD = """\
@@ -84,7 +86,20 @@ def test_spider_loader_lists_one_spider_per_site(tmp_path):
         loader.load("nope")
 
 
-def test_family_without_spider_is_a_clear_error(tmp_path):
+def test_family_without_spider_is_a_clear_error(tmp_path, monkeypatch):
     site = load_site_file(write(tmp_path, GOOD.replace("founder-enp", "gov-trs")))
+    monkeypatch.delitem(FAMILY_SPIDERS, "gov-trs")
     with pytest.raises(KeyError, match="family 'gov-trs' has no spider yet"):
         spider_class(site)
+
+
+def test_every_family_has_a_spider():
+    assert set(FAMILY_SPIDERS) == set(FAMILY_KINDS)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ("max_pages: 0", "max_pages"), ("article_pattern: '(unclosed'", "article_pattern")])
+def test_portal_fields_are_checked(tmp_path, change, field):
+    with pytest.raises(SiteFileError) as error:
+        load_site_file(write(tmp_path, GOOD + change + "\n"))
+    assert error.value.field == field

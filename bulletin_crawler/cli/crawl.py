@@ -24,6 +24,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     crawl.add_argument("--since", help="first issue day, YYYY-MM-DD (default: today, Shanghai)")
     crawl.add_argument("--until", help="last issue day, YYYY-MM-DD (default: today)")
     crawl.add_argument("--origin", help="fetch from this mirror origin; stored URLs keep the site's")
+    crawl.add_argument("--full", action="store_true",
+                       help="fetch known pages and page through known lists again")
     _common(crawl)
     crawl.set_defaults(run=run_crawl)
     demo = commands.add_parser("demo", help="crawl the bundled sample e-paper served on 127.0.0.1")
@@ -42,7 +44,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def run_crawl(args: argparse.Namespace) -> int:
     overrides = dict(item.split("=", 1) for item in args.set)
-    spider_args = {name: getattr(args, name) for name in ("since", "until", "origin")
+    spider_args = {name: getattr(args, name) for name in ("since", "until", "origin", "full")
                    if getattr(args, name)}
     return crawl_site(args.site, spider_args, store=args.store, sites=args.sites,
                       settings=overrides, loglevel=args.loglevel)

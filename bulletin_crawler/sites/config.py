@@ -27,7 +27,8 @@ SELECTOR_FIELDS = ("title", "kicker", "subtitle", "body", "published_at", "editi
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
 _CODE = re.compile(r"^\d{6}$")
 _KNOWN_FIELDS = {"key", "name", "family", "start_urls", "region", "encoding", "selectors",
-                 "settings", "verified", "description"}
+                 "settings", "verified", "description", "article_pattern", "max_pages"}
+DEFAULT_MAX_PAGES = 20
 
 
 class SiteFileError(ValueError):
@@ -64,6 +65,8 @@ class SiteConfig:
     selectors: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     verified: str | None = None
+    article_pattern: re.Pattern[str] | None = None
+    max_pages: int = DEFAULT_MAX_PAGES
 
     @property
     def kind(self) -> str:
@@ -110,6 +113,8 @@ def parse_site(raw: Any, path: Path | str) -> SiteConfig:
         selectors=_selectors(raw.get("selectors"), path),
         settings=_mapping(raw.get("settings"), "settings", path),
         verified=raw.get("verified"),
+        article_pattern=_pattern(raw.get("article_pattern"), path),
+        max_pages=_positive_int(raw.get("max_pages", DEFAULT_MAX_PAGES), "max_pages", path),
     )
 
 
@@ -128,6 +133,21 @@ def _mapping(value: Any, name: str, path: Path | str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SiteFileError(path, name, "must be a mapping")
     return dict(value)
+
+
+def _pattern(value: Any, path: Path | str) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    try:
+        return re.compile(str(value))
+    except re.error as exc:
+        raise SiteFileError(path, "article_pattern", f"not a regular expression ({exc})") from exc
+
+
+def _positive_int(value: Any, name: str, path: Path | str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise SiteFileError(path, name, f"must be a whole number of at least 1, got {value!r}")
+    return value
 
 
 def _start_urls(value: Any, path: Path | str) -> tuple[str, ...]:

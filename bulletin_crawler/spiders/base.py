@@ -28,8 +28,9 @@ class SiteSpider(scrapy.Spider):
     site: ClassVar[SiteConfig]
 
     def __init__(self, since: str | None = None, until: str | None = None,
-                 origin: str | None = None, **kwargs: Any):
+                 origin: str | None = None, full: str | bool = False, **kwargs: Any):
         super().__init__(**kwargs)
+        self.full = str(full).lower() not in ("", "0", "false", "no")
         self.until = _parse_day(until, "until") if until else today_shanghai()
         self.since = _parse_day(since, "since") if since else self.until
         if self.since > self.until:
@@ -64,7 +65,7 @@ class SiteSpider(scrapy.Spider):
         fields["images"] = [{**image, "url": self.public_url(image["url"] or "")}
                             for image in fields["images"]]
         return Article(
-            url=self.public_url(response.url),
+            url=self.public_url(extracted.url or response.url),
             site=self.site.key,
             source=fields.pop("source") or self.site.name,
             kind=self.site.kind,
