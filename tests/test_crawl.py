@@ -17,8 +17,8 @@ from bulletin_crawler.sites import load_sites
 from .conftest import SITES_FIXTURES, jsonl, run_bulletin
 
 FIELDS = ("url", "title", "kicker", "subtitle", "body", "published_at", "event_date", "edition",
-          "reporters", "correspondents", "editors", "photographers", "authors", "images",
-          "source", "kind", "region")
+          "column", "reporters", "correspondents", "editors", "photographers", "authors",
+          "images", "source", "kind", "region")
 
 
 def crawl(tmp_path: Path, base_url: str, *args: str, site: str = "demo-daily",
@@ -100,8 +100,8 @@ def test_builtin_site_extracts_its_fixture_pages(key, tmp_path, serve):
     """Selector regressions on any built-in site fail here with a field-by-field diff."""
     expected = json.loads((SITES_FIXTURES / key / "expected.json").read_text(encoding="utf-8"))
     with serve(SITES_FIXTURES / key) as (base, _requested):
-        crawl(tmp_path, base, "--since", expected["issue_date"], "--until", expected["issue_date"],
-              site=key, sites=tmp_path)
+        crawl(tmp_path, base, "--since", expected["args"]["since"], "--until",
+              expected["args"]["until"], site=key, sites=tmp_path)
     got = {doc["url"]: {name: doc[name] for name in FIELDS} for doc in export(tmp_path)}
     assert got == expected["articles"]
 
@@ -111,7 +111,7 @@ def test_scrapy_list_and_crawl_use_the_registry(tmp_path, serve):
     env = {"BULLETIN_SITES": str(DEMO_DIR)}
     listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=project, text=True,
                             capture_output=True, env={**__import__("os").environ, **env})
-    assert listed.stdout.split() == ["demo-daily", *BUILTIN]
+    assert listed.stdout.split() == sorted(["demo-daily", *BUILTIN])
     with serve(DEMO_SITE_ROOT) as (base, _requested):
         result = subprocess.run(
             [sys.executable, "-m", "scrapy", "crawl", "demo-daily", "-a", "since=2020-11-28",

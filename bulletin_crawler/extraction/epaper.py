@@ -239,7 +239,9 @@ def _images(root: Selector, url: str, override: str | None) -> list[dict[str, st
 
 
 def _caption(img: Selector) -> str | None:
-    """The text of the table row after the picture's row, else the ``alt`` text."""
-    following = img.xpath("ancestor::tr[1]/following-sibling::tr[1]")
+    """The text of the table row after the picture's row, or of the paragraph right after the
+    picture, else the ``alt`` text."""
+    following = (img.xpath("ancestor::tr[1]/following-sibling::tr[1]")
+                 or img.xpath("following-sibling::*[1][self::p]"))
     text = clean_line(" ".join(block_lines(following[0]))) if following else ""
     return text or clean_line(img.attrib.get("alt", "")) or None
