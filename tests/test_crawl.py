@@ -99,9 +99,10 @@ def test_every_builtin_site_has_fixture_pages():
 def test_builtin_site_extracts_its_fixture_pages(key, tmp_path, serve):
     """Selector regressions on any built-in site fail here with a field-by-field diff."""
     expected = json.loads((SITES_FIXTURES / key / "expected.json").read_text(encoding="utf-8"))
-    with serve(SITES_FIXTURES / key) as (base, _requested):
+    with serve(SITES_FIXTURES / key) as (base, requested):
         crawl(tmp_path, base, "--since", expected["args"]["since"], "--until",
               expected["args"]["until"], site=key, sites=tmp_path)
+    assert sorted(set(requested) - {"/robots.txt"}) == expected["requested"]
     got = {doc["url"]: {name: doc[name] for name in FIELDS} for doc in export(tmp_path)}
     assert got == expected["articles"]
 

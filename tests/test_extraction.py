@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
+from urllib.parse import urljoin
 
 import pytest
 
@@ -224,3 +225,35 @@ def test_government_meta_tags_any_case_and_order():
     assert article.title == "区长调研重点项目"
     assert article.published_at.date() == date(2021, 4, 9)
     assert article.column == "政务要闻"
+
+
+@pytest.mark.parametrize(("layout_url", "edition_href", "article_href"), [
+    ("http://p.cn/pc/layout/202011/30/node_01.html", "node_02.html",
+     "../../../content/202011/30/content_301.html"),
+    ("http://p.cn/pc/col/202011/30/node_01.html", "node_02.html",
+     "../../../con/202011/30/content_5.html"),
+    ("http://p.cn/PC/layout/202011/30/col01.html", "col02.html", "../../../con/202011/30/77.html"),
+    ("http://p.cn/202011/30/l01.html", "l02.html", "../../content/202011/30/c123.html"),
+    ("http://p.cn/pc/layout/202011/30/n_01.html", "n_02.html", "../../../con/202011/30/c_5.html"),
+])
+def test_founder_pc_layout_variants(layout_url, edition_href, article_href):
+    html = (f"<html><body><a href='{edition_href}'>第02版：县区</a>"
+            f"<a href='{article_href}'>标题</a><a href='../29/node_01.html'>第01版：昨日</a>"
+            f"</body></html>")
+    layout = epaper.parse_layout(html, layout_url, epaper.PC_RULES)
+    assert [url for url, _ in layout.editions] == [urljoin(layout_url, edition_href)]
+    assert layout.articles == [urljoin(layout_url, article_href)]
+
+
+def test_bmnr_layout_and_article_skin():
+    layout = epaper.parse_layout(
+        "<a href='page_02.htm'>02版：要闻</a><a href='content_20201130002003.htm'>标题</a>",
+        "http://p.cn/20201130/html/page_01.htm", epaper.BMNR_RULES)
+    assert layout.editions[0][1] == {"date": "2020-11-30", "page": "02", "name": "要闻"}
+    assert layout.articles == ["http://p.cn/20201130/html/content_20201130002003.htm"]
+    article = epaper.parse_article(
+        "<div class='bmnr_con_yinti'>引题</div><div class='bmnr_con_biaoti'>主题</div>"
+        "<div class='bmnr_con_futi'>副题</div><div id='zoom'><p>本报讯 正文。</p></div>",
+        "http://p.cn/20201130/html/content_20201130002003.htm")
+    assert (article.kicker, article.title, article.subtitle) == ("引题", "主题", "副题")
+    assert article.published_at == date(2020, 11, 30)
