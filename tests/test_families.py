@@ -84,3 +84,23 @@ def test_portal_second_run_requests_only_the_first_list_page(serve, tmp_path, fa
     crawl(serve, family, key, tmp_path)
     summary, requested = crawl(serve, family, key, tmp_path)
     assert len(requested) == 1 and "stored 0" in summary
+
+
+def crawl_builtin(serve, key: str, tmp_path: Path, *args: str) -> tuple[str, list[str]]:
+    with serve(TESTS / "sites" / key) as (origin, requested):
+        result = run_bulletin("crawl", key, "--origin", origin, "--store",
+                              f"sqlite:///{tmp_path}/s.sqlite3", "--loglevel", "WARNING",
+                              "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                              *args, cwd=tmp_path)
+    return result.stdout, sorted(set(requested) - {"/robots.txt"})
+
+
+def test_jhtml_cutoff_and_incremental_stop(serve, tmp_path):
+    window = ("--since", "2020-11-28", "--until", "2020-11-30")
+    summary, requested = crawl_builtin(serve, "guancheng", tmp_path, *window)
+    # page 1 crosses the cutoff (30, 29 | 27); page 2 is all older: page 3 is never asked for
+    assert requested == ["/gczw/10171201.jhtml", "/gczw/10171202.jhtml", "/gczw/index.jhtml",
+                         "/gczw/index_2.jhtml"]
+    assert "stored 2" in summary
+    summary, requested = crawl_builtin(serve, "guancheng", tmp_path, *window)
+    assert requested == ["/gczw/index.jhtml"] and "stored 0" in summary
