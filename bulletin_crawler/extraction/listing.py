@@ -64,12 +64,15 @@ def parse_listing(html: str, url: str, article: re.Pattern[str]) -> Listing:
 
 
 def _item_date(link: Selector, target: str) -> date | None:
-    for block in _ITEM_BLOCKS:
-        container = link.xpath(f"ancestor::{block}[1]")
-        if container:
-            text = " ".join(container[0].xpath(".//text()").getall())
-            if len(text) < 300 and (found := parse_datetime(text)):
-                return found if type(found) is date else found.date()
+    """The date in the link itself, else in the smallest block around it that holds no other
+    link (a whole list's block would give every item the first item's date)."""
+    containers = [link, *(c for block in _ITEM_BLOCKS for c in link.xpath(f"ancestor::{block}[1]"))]
+    for container in containers:
+        if container is not link and len(container.xpath(".//a")) > 2:
+            continue
+        text = " ".join(container.xpath(".//text()").getall())
+        if len(text) < 300 and (found := parse_datetime(text)):
+            return found if type(found) is date else found.date()
     return date_from_url(target)
 
 
