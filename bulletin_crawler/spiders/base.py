@@ -11,6 +11,7 @@ import scrapy
 
 from bulletin_crawler.contract import Article
 from bulletin_crawler.extraction.dates import today_shanghai
+from bulletin_crawler.extraction.page import extract_html
 from bulletin_crawler.extraction.result import Extracted
 
 if TYPE_CHECKING:
@@ -74,6 +75,16 @@ class SiteSpider(scrapy.Spider):
             body=fields.pop("body"),
             **{name: value for name, value in fields.items() if name != "url"},
         )
+
+    def extract(self, response: Response, epaper_page: bool = False) -> Extracted | None:
+        """The article of a page, or None (counted and logged with its URL) when it has none."""
+        self.crawler.stats.inc_value("bulletin/article_pages")
+        try:
+            return extract_html(self.decoded(response).text, response.url,
+                                overrides=self.site.selectors, epaper_page=epaper_page)
+        except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
+            self.extraction_failed(response, error)
+            return None
 
     def extraction_failed(self, response: Response, error: Exception) -> None:
         """A page that cannot be parsed is counted and logged with its URL; the crawl goes on."""

@@ -11,7 +11,6 @@ import scrapy
 
 from bulletin_crawler.contract import Article
 from bulletin_crawler.extraction import epaper
-from bulletin_crawler.extraction.page import extract_html
 from bulletin_crawler.spiders.base import SiteSpider
 
 if TYPE_CHECKING:
@@ -49,12 +48,8 @@ class EpaperSpider(SiteSpider):
 
     def parse_article(self, response: Response, edition: dict[str, Any] | None = None
                       ) -> Iterator[Article]:
-        self.crawler.stats.inc_value("bulletin/article_pages")
-        try:
-            extracted = extract_html(self.decoded(response).text, response.url,
-                                     overrides=self.site.selectors, epaper_page=True)
-        except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
-            self.extraction_failed(response, error)
+        extracted = self.extract(response, epaper_page=True)
+        if extracted is None:
             return
         extracted.edition = extracted.edition or edition
         yield self.article(extracted, response)

@@ -18,7 +18,6 @@ import scrapy
 
 from bulletin_crawler.contract import Article
 from bulletin_crawler.extraction.listing import Listing, parse_listing
-from bulletin_crawler.extraction.page import extract_html
 from bulletin_crawler.extraction.result import Extracted
 from bulletin_crawler.pipelines.store_client import store_client
 from bulletin_crawler.spiders.base import SiteSpider
@@ -101,14 +100,9 @@ class ListingSpider(SiteSpider):
 
     def parse_article(self, response: Response, column: str | None = None,
                       listed: Any = None) -> Iterator[Article]:
-        self.crawler.stats.inc_value("bulletin/article_pages")
-        try:
-            extracted = extract_html(self.decoded(response).text, response.url,
-                                     overrides=self.site.selectors)
-        except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
-            self.extraction_failed(response, error)
-            return
-        yield self.portal_article(extracted, response, column, listed)
+        extracted = self.extract(response)
+        if extracted is not None:
+            yield self.portal_article(extracted, response, column, listed)
 
     def portal_article(self, extracted: Extracted, response: Response, column: str | None,
                        listed: Any) -> Article:
@@ -133,12 +127,8 @@ class TrsSpider(ListingSpider):
 
     def parse_article(self, response: Response, column: str | None = None, listed: Any = None,
                       parts: list[Extracted] | None = None) -> Iterator[Any]:
-        self.crawler.stats.inc_value("bulletin/article_pages")
-        try:
-            extracted = extract_html(self.decoded(response).text, response.url,
-                                     overrides=self.site.selectors)
-        except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
-            self.extraction_failed(response, error)
+        extracted = self.extract(response)
+        if extracted is None:
             return
         parts = [*(parts or []), extracted]
         pages = _TRS_PAGES.search(response.text)
