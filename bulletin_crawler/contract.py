@@ -44,15 +44,20 @@ class Article:
     content_hash: str | None = None
     duplicate_of: str | None = None
     sources: list[dict[str, str]] = field(default_factory=list)
+    revisions: list[dict[str, Any]] = field(default_factory=list)
     first_seen_at: str | None = None
     updated_at: str | None = None
     schema_version: int = SCHEMA_VERSION
+    # Internal, kept by the stores for near-duplicate lookup and never exported.
+    fingerprint: dict[str, Any] | None = None
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)
 
 
-ARTICLE_FIELDS: tuple[str, ...] = tuple(Article.__dataclass_fields__)
+INTERNAL_FIELDS = ("fingerprint", "url_keys")
+ARTICLE_FIELDS: tuple[str, ...] = tuple(
+    name for name in Article.__dataclass_fields__ if name not in INTERNAL_FIELDS)
 
 
 def text_fingerprint(body: str) -> str:

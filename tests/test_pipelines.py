@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from bulletin_crawler.pipelines.store_client import StoreClient
 from bulletin_crawler.pipelines.validate import ValidatePipeline
 from bulletin_crawler.stores.mongo import MongoStore
 from bulletin_crawler.stores.sqlite import SQLiteStore
+
+from .conftest import TESTS
 
 ORDER = (NormalisePipeline, ValidatePipeline, DeduplicatePipeline, StorePipeline)
 
@@ -104,9 +107,11 @@ def test_one_document_per_story_across_urls_and_runs(open_store):
     store = open_store()
     docs = {doc["url"]: doc for doc in store.iter_articles()}
     assert len(docs) == 2
-    assert docs["http://p.cn/a.htm"]["sources"] == [
-        {"site": "demo", "url": "http://p.cn/a.htm"}, {"site": "gov", "url": "https://gov.cn/1.jhtml"}]
-    assert docs["http://p.cn/b.htm"]["body"] == "本报讯 另一篇报道（更正）。"
+    assert [(s["site"], s["url"]) for s in docs["http://p.cn/a.htm"]["sources"]] == [
+        ("demo", "http://p.cn/a.htm"), ("gov", "https://gov.cn/1.jhtml")]
+    corrected = docs["http://p.cn/b.htm"]
+    assert corrected["body"] == "本报讯 另一篇报道（更正）。"
+    assert [r["body"] for r in corrected["revisions"]] == ["本报讯 另一篇报道。"]
     assert all(doc["duplicate_of"] is None and len(doc["id"]) == 24 for doc in docs.values())
     store.close()
 
@@ -124,3 +129,34 @@ def test_both_stores_keep_the_same_documents(tmp_path, mongo_client):
         results.append([{k: v for k, v in doc.items() if k not in ("first_seen_at", "updated_at")}
                         for doc in reopened.iter_articles()])
     assert results[0] == results[1] and len(results[0]) == 2
+
+
+def linking_scores(docs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> tuple[float, float]:
+    """Precision and recall of linking copies to the first story of their group."""
+    group_of = {f"http://p.cn/{row['id']}.htm": row["group"] for row in rows}
+    by_id = {doc["id"]: doc for doc in docs}
+    links = correct = 0
+    for doc in docs:
+        places = [source["url"] for source in doc["sources"]]
+        merged = places[1:]  # exact copies kept as sources of the first
+        links += len(merged)
+        correct += sum(group_of[url] == group_of[places[0]] for url in merged)
+        if doc["duplicate_of"]:
+            links += 1
+            correct += group_of[doc["url"]] == group_of[by_id[doc["duplicate_of"]]["url"]]
+    copies = len(rows) - len({row["group"] for row in rows})
+    return correct / max(links, 1), correct / copies
+
+
+def test_near_copies_are_linked_and_template_stories_are_not(tmp_path):
+    rows = [json.loads(line) for line in
+            (TESTS / "dedup" / "labelled.jsonl").read_text(encoding="utf-8").splitlines()]
+    run = Run(SQLiteStore(tmp_path / "near.sqlite3"))
+    run.feed(*(article(f"http://p.cn/{row['id']}.htm", body=row["body"], title=row["id"])
+               for row in rows))
+    docs = list(SQLiteStore(tmp_path / "near.sqlite3").iter_articles())
+    precision, recall = linking_scores(docs, rows)
+    assert precision == 1.0 and recall == 1.0
+    assert len(docs) == len(rows) - run.stat("bulletin/duplicates/same_text")
+    roots = {doc["id"] for doc in docs if doc["duplicate_of"] is None}
+    assert all(doc["duplicate_of"] in roots for doc in docs if doc["duplicate_of"])  # no chains

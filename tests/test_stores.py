@@ -10,7 +10,7 @@ import pytest
 
 from bulletin_crawler.contract import Article, article_id, text_fingerprint
 from bulletin_crawler.stores import open_store, redact
-from bulletin_crawler.stores.base import ArticleStore
+from bulletin_crawler.stores.base import ArticleStore, public
 from bulletin_crawler.stores.mongo import MongoStore
 from bulletin_crawler.stores.sqlite import SQLiteStore
 from bulletin_crawler.urls import url_key
@@ -22,7 +22,8 @@ def document(url: str, body: str = "本报讯 正文。", title: str = "标题")
                   region={"province": "河南省", "city": "郑州市", "district": "管城回族区",
                           "code": "410104"}).to_document()
     doc.update(id=article_id(url_key(url)), content_hash=text_fingerprint(body),
-               sources=[{"site": "demo", "url": url}], url_keys=[url_key(url)],
+               sources=[{"site": "demo", "url": url, "published_at": "2020-11-30"}],
+               url_keys=[url_key(url)],
                first_seen_at="2026-11-24T10:00:00+08:00", updated_at="2026-11-24T10:00:00+08:00")
     return doc
 
@@ -53,7 +54,7 @@ def test_upsert_match_and_reopen(make_store):
     assert store.match("p.cn/b.htm", "nothing") is None
     assert store.count() == 1
     [stored] = list(store.iter_articles())
-    assert stored == {k: v for k, v in doc.items() if k != "url_keys"}
+    assert stored == public(doc) and "fingerprint" not in stored
     store.close()
 
 
@@ -61,7 +62,11 @@ def test_add_source_and_update_keep_history(make_store):
     store = make_store(batch_size=1)
     doc = document("http://p.cn/a.htm")
     store.upsert(doc)
-    store.add_source(doc["id"], {"site": "gov", "url": "http://gov.cn/1.jhtml"}, "gov.cn/1.jhtml",
+    store.add_source(doc["id"], {"site": "gov", "url": "http://gov.cn/1.jhtml",
+                                 "published_at": "2020-12-01"}, "gov.cn/1.jhtml",
+                     "2026-11-25T10:00:00+08:00")
+    store.add_source(doc["id"], {"site": "zzrb", "url": "http://zzrb.cn/9.htm",
+                                 "published_at": "2020-11-29"}, "zzrb.cn/9.htm",
                      "2026-11-25T10:00:00+08:00")
     changed = document("http://p.cn/a.htm", body="本报讯 更正后的正文。")
     changed.update(first_seen_at="2026-11-26T10:00:00+08:00",
@@ -70,8 +75,7 @@ def test_add_source_and_update_keep_history(make_store):
     store.close()
     store = make_store()
     [stored] = list(store.iter_articles())
-    assert stored["sources"] == [{"site": "demo", "url": "http://p.cn/a.htm"},
-                                 {"site": "gov", "url": "http://gov.cn/1.jhtml"}]
+    assert [source["site"] for source in stored["sources"]] == ["zzrb", "demo", "gov"]
     assert stored["first_seen_at"] == "2026-11-24T10:00:00+08:00"
     assert stored["updated_at"] == "2026-11-26T10:00:00+08:00"
     assert stored["body"] == "本报讯 更正后的正文。"
@@ -85,9 +89,29 @@ def test_known_urls_from_buffer_and_store(make_store):
     assert store.known_urls(["p.cn/a.htm", "p.cn/b.htm"]) == {"p.cn/a.htm"}
     store.close()
     store = make_store()
-    store.add_source(store.match("p.cn/a.htm", "x").id, {"site": "s", "url": "http://q.cn/c"},
+    store.add_source(store.match("p.cn/a.htm", "x").id,
+                     {"site": "s", "url": "http://q.cn/c", "published_at": "2020-12-01"},
                      "q.cn/c", "2026-11-24T10:00:00+08:00")
     assert store.known_urls(["p.cn/a.htm", "q.cn/c", "p.cn/z.htm"]) == {"p.cn/a.htm", "q.cn/c"}
+    store.close()
+
+
+def test_near_candidates_by_band_and_days(make_store):
+    store = make_store()
+    doc = document("http://p.cn/a.htm")
+    doc["fingerprint"] = {"signature": "00", "bands": ["01aa", "02bb"], "numbers": [],
+                          "length": 10}
+    store.upsert(doc)
+    assert [c.id for c in store.near(["02bb", "03cc"])] == [doc["id"]]  # buffered
+    store.mark_days("zzrb", ["2020-11-29", "2020-11-30"])
+    store.close()
+    store = make_store()
+    [candidate] = store.near(["01aa"])
+    assert candidate.id == doc["id"] and candidate.fingerprint["bands"] == ["01aa", "02bb"]
+    assert store.near(["09zz"]) == []
+    assert store.completed_days("zzrb") == {"2020-11-29", "2020-11-30"}
+    assert store.completed_days("zzwb") == set()
+    assert store.get(doc["id"])["title"] == "标题" and "fingerprint" not in store.get(doc["id"])
     store.close()
 
 

@@ -6,14 +6,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pymongo import ASCENDING, MongoClient, UpdateOne
 from pymongo.collection import Collection
 from pymongo.uri_parser import parse_uri
 
-from bulletin_crawler.stores.base import AddSource, ArticleStore, Match, Operation
+from bulletin_crawler.stores.base import AddSource, ArticleStore, Candidate, Match, Operation
 
 DEFAULT_DATABASE = "bulletin"
 INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
@@ -22,8 +22,11 @@ INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
     ([("site", ASCENDING), ("published_at", ASCENDING)], {"name": "site_published_at"}),
     ([("region.code", ASCENDING), ("published_at", ASCENDING)], {"name": "region_published_at"}),
     ([("published_at", ASCENDING)], {"name": "published_at"}),
+    ([("fingerprint.bands", ASCENDING)], {"name": "fingerprint_bands"}),
+    ([("duplicate_of", ASCENDING)], {"name": "duplicate_of"}),
 ]
 _MERGED_ON_WRITE = ("_id", "first_seen_at", "sources", "url_keys")
+_HIDDEN = {"_id": 0, "url_keys": 0, "fingerprint": 0}
 
 
 class MongoStore(ArticleStore):
@@ -34,6 +37,7 @@ class MongoStore(ArticleStore):
         self.client: MongoClient[Any] = client or MongoClient(
             uri, tz_aware=True, serverSelectionTimeoutMS=server_timeout_ms)
         self.articles: Collection[Any] = self.client[database]["articles"]
+        self.days: Collection[Any] = self.client[database]["crawl_days"]
         for keys, options in INDEXES:
             self.articles.create_index(keys, **options)
 
@@ -45,6 +49,24 @@ class MongoStore(ArticleStore):
         doc = self.articles.find_one({"content_hash": content_hash}, {"_id": 1},
                                      sort=[("first_seen_at", ASCENDING)])
         return Match(doc["_id"], content_hash, "text") if doc else None
+
+    def _near_stored(self, bands: list[str]) -> list[Candidate]:
+        found = self.articles.find({"fingerprint.bands": {"$in": bands}},
+                                   {"fingerprint": 1, "duplicate_of": 1})
+        return [Candidate(doc["_id"], doc["fingerprint"], doc.get("duplicate_of"))
+                for doc in found]
+
+    def _get_stored(self, doc_id: str) -> dict[str, Any] | None:
+        return self.articles.find_one({"_id": doc_id})
+
+    def completed_days(self, site: str) -> set[str]:
+        return {doc["day"] for doc in self.days.find({"site": site}, {"day": 1})}
+
+    def mark_days(self, site: str, days: Iterable[str]) -> None:
+        requests = [UpdateOne({"_id": f"{site}:{day}"}, {"$set": {"site": site, "day": day}},
+                              upsert=True) for day in days]
+        if requests:
+            self.days.bulk_write(requests, ordered=False)
 
     def _stored_hash(self, doc_id: str) -> str | None:
         doc = self.articles.find_one({"_id": doc_id}, {"content_hash": 1})
@@ -60,7 +82,7 @@ class MongoStore(ArticleStore):
 
     def iter_articles(self, site: str | None = None) -> Iterator[dict[str, Any]]:
         query = {"site": site} if site else {}
-        for doc in self.articles.find(query, {"_id": 0, "url_keys": 0}).sort(
+        for doc in self.articles.find(query, _HIDDEN).sort(
                 [("first_seen_at", ASCENDING), ("id", ASCENDING)]):
             yield doc
 
@@ -73,15 +95,15 @@ class MongoStore(ArticleStore):
 
 def _request(op: Operation) -> UpdateOne:
     if isinstance(op, AddSource):
-        return UpdateOne({"_id": op.id}, {"$addToSet": {"sources": op.source,
-                                                         "url_keys": op.url_key},
-                                           "$set": {"updated_at": op.updated_at}})
+        return UpdateOne(
+            {"_id": op.id, "sources.url": {"$ne": op.source["url"]}},
+            {"$push": {"sources": {"$each": [op.source], "$sort": {"published_at": 1}}},
+             "$addToSet": {"url_keys": op.url_key}, "$set": {"updated_at": op.updated_at}})
     doc = op.doc
     fields = {name: value for name, value in doc.items() if name not in _MERGED_ON_WRITE}
     return UpdateOne(
         {"_id": doc["id"]},
         {"$set": fields,
-         "$setOnInsert": {"first_seen_at": doc["first_seen_at"]},
-         "$addToSet": {"sources": {"$each": doc["sources"]},
-                       "url_keys": {"$each": doc["url_keys"]}}},
+         "$setOnInsert": {"first_seen_at": doc["first_seen_at"], "sources": doc["sources"]},
+         "$addToSet": {"url_keys": {"$each": doc["url_keys"]}}},
         upsert=True)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bulletin_crawler.stores.base import AddSource, ArticleStore, Match, Operation, merge_sources
+from bulletin_crawler.stores.base import (
+    AddSource,
+    ArticleStore,
+    Candidate,
+    Match,
+    Operation,
+    merge_sources,
+    public,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -29,6 +37,16 @@ CREATE TABLE IF NOT EXISTS article_urls (
     url_key TEXT PRIMARY KEY,
     article_id TEXT NOT NULL REFERENCES articles (id)
 );
+CREATE TABLE IF NOT EXISTS article_bands (
+    band TEXT NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    PRIMARY KEY (band, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS crawl_days (
+    site TEXT NOT NULL,
+    day TEXT NOT NULL,
+    PRIMARY KEY (site, day)
+) WITHOUT ROWID;
 """
 
 
@@ -53,6 +71,26 @@ class SQLiteStore(ArticleStore):
         row = self.db.execute("SELECT id FROM articles WHERE content_hash = ? ORDER BY "
                               "first_seen_at LIMIT 1", (content_hash,)).fetchone()
         return Match(row[0], content_hash, "text") if row else None
+
+    def _near_stored(self, bands: list[str]) -> list[Candidate]:
+        marks = ",".join("?" * len(bands))
+        rows = self.db.execute(
+            "SELECT doc FROM articles WHERE id IN (SELECT article_id FROM article_bands"
+            f" WHERE band IN ({marks}))", bands)
+        return [Candidate(doc["id"], doc["fingerprint"], doc.get("duplicate_of"))
+                for doc in (json.loads(row[0]) for row in rows) if doc.get("fingerprint")]
+
+    def _get_stored(self, doc_id: str) -> dict[str, Any] | None:
+        return self._load(doc_id)
+
+    def completed_days(self, site: str) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT day FROM crawl_days WHERE site = ?",
+                                                  (site,))}
+
+    def mark_days(self, site: str, days: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR IGNORE INTO crawl_days (site, day) VALUES (?, ?)",
+                                [(site, day) for day in days])
 
     def _stored_hash(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (doc_id,)).fetchone()
@@ -83,6 +121,9 @@ class SQLiteStore(ArticleStore):
                    "sources": merge_sources(existing["sources"], doc["sources"]),
                    "url_keys": sorted(set(existing["url_keys"]) | set(doc["url_keys"]))}
         self._save(doc)
+        bands = (doc.get("fingerprint") or {}).get("bands", ())
+        self.db.executemany("INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)",
+                            [(band, doc["id"]) for band in bands])
 
     def _add_source(self, op: AddSource) -> None:
         doc = self._load(op.id)
@@ -115,9 +156,7 @@ class SQLiteStore(ArticleStore):
             params = (site,)
         cursor = self.db.execute(query + " ORDER BY first_seen_at, rowid", params)
         for (raw,) in cursor:
-            doc = json.loads(raw)
-            doc.pop("url_keys", None)
-            yield doc
+            yield public(json.loads(raw))
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
