@@ -60,10 +60,13 @@ ARTICLE_FIELDS: tuple[str, ...] = tuple(
     name for name in Article.__dataclass_fields__ if name not in INTERNAL_FIELDS)
 
 
+_LEAD_MARK = re.compile(r"^\W*(?:本报\S{0,8}?讯|本刊讯|据\S{0,12}?电)")
+
+
 def text_fingerprint(body: str) -> str:
     """Key of the normalised text: the same story reformatted (spaces, full-width forms,
-    line breaks, punctuation) gets the same hash."""
-    folded = unicodedata.normalize("NFKC", body)
+    line breaks, punctuation) or reposted without its ``本报讯`` lead mark gets the same hash."""
+    folded = unicodedata.normalize("NFKC", _LEAD_MARK.sub("", body.strip()))
     folded = re.sub(r"[\W_]+", "", folded)
     return hashlib.sha1(folded.encode("utf-8")).hexdigest()
 

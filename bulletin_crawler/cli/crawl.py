@@ -26,6 +26,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     crawl.add_argument("--origin", help="fetch from this mirror origin; stored URLs keep the site's")
     crawl.add_argument("--full", action="store_true",
                        help="fetch known pages and page through known lists again")
+    crawl.add_argument("--refresh-days", type=int, metavar="N",
+                       help="e-papers: walk the last N days again for corrections (default 2)")
     _common(crawl)
     crawl.set_defaults(run=run_crawl)
     demo = commands.add_parser("demo", help="crawl the bundled sample e-paper served on 127.0.0.1")
@@ -44,8 +46,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def run_crawl(args: argparse.Namespace) -> int:
     overrides = dict(item.split("=", 1) for item in args.set)
-    spider_args = {name: getattr(args, name) for name in ("since", "until", "origin", "full")
-                   if getattr(args, name)}
+    spider_args = {name: getattr(args, name)
+                   for name in ("since", "until", "origin", "full", "refresh_days")
+                   if getattr(args, name) is not None and getattr(args, name) is not False}
     return crawl_site(args.site, spider_args, store=args.store, sites=args.sites,
                       settings=overrides, loglevel=args.loglevel)
 

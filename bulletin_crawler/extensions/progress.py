@@ -29,6 +29,8 @@ def summary(stats: dict[str, object]) -> dict[str, int]:
         "stored": get("bulletin/articles_stored"),
         "updated": get("bulletin/articles_updated"),
         "duplicates": get("bulletin/duplicates"),
+        "near_copies": get("bulletin/near_duplicates"),
+        "skipped_known": get("bulletin/skipped_known") + get("bulletin/days_skipped_complete"),
         "dropped": get("bulletin/articles_dropped"),
         "missing_issues": get("bulletin/issues_missing"),
         "errors": get("bulletin/parse_errors") + get("bulletin/request_errors")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 class StoreClient:
@@ -31,11 +33,21 @@ class StoreClient:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, partial(method, *args))
 
+    def submit(self, method: Callable[..., Any], *args: Any) -> None:
+        """Run a write without waiting for it; it still happens before :meth:`close`."""
+        future = self._executor.submit(method, *args)
+        future.add_done_callback(_log_failure)
+
     async def close(self) -> None:
         try:
             await self.call(self.store.close)
         finally:
             self._executor.shutdown(wait=True)
+
+
+def _log_failure(future: Future[Any]) -> None:
+    if future.exception() is not None:
+        logger.error("store write failed: %s", future.exception())
 
 
 def store_client(crawler: Crawler) -> StoreClient:

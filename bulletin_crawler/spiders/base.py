@@ -12,6 +12,8 @@ import scrapy
 from bulletin_crawler.contract import Article
 from bulletin_crawler.extraction.dates import today_shanghai
 from bulletin_crawler.extraction.page import extract_html
+from bulletin_crawler.pipelines.store_client import store_client
+from bulletin_crawler.urls import url_key
 from bulletin_crawler.extraction.result import Extracted
 
 if TYPE_CHECKING:
@@ -75,6 +77,17 @@ class SiteSpider(scrapy.Spider):
             body=fields.pop("body"),
             **{name: value for name, value in fields.items() if name != "url"},
         )
+
+    async def known(self, urls: list[str]) -> set[str]:
+        """URL keys of these pages that the store already holds (none with ``--full``)."""
+        if self.full or not urls:
+            return set()
+        client = store_client(self.crawler)
+        return await client.call(client.store.known_urls, [self.article_key(url) for url in urls])
+
+    def article_key(self, url: str) -> str:
+        """The store's key for a fetched URL (on the site's own origin)."""
+        return url_key(self.public_url(url))
 
     def extract(self, response: Response, epaper_page: bool = False) -> Extracted | None:
         """The article of a page, or None (counted and logged with its URL) when it has none."""

@@ -19,9 +19,7 @@ import scrapy
 from bulletin_crawler.contract import Article
 from bulletin_crawler.extraction.listing import Listing, parse_listing
 from bulletin_crawler.extraction.result import Extracted
-from bulletin_crawler.pipelines.store_client import store_client
 from bulletin_crawler.spiders.base import SiteSpider
-from bulletin_crawler.urls import url_key
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -55,7 +53,7 @@ class ListingSpider(SiteSpider):
         in_range = [item for item in listing.items
                     if item.published is None or self.since <= item.published <= self.until]
         known = await self.known([item.url for item in in_range])
-        fresh = [item for item in in_range if url_key(self.public_url(item.url)) not in known]
+        fresh = [item for item in in_range if self.article_key(item.url) not in known]
         self.crawler.stats.inc_value("bulletin/skipped_known", len(in_range) - len(fresh))
         for item in fresh:
             yield scrapy.Request(item.url, callback=self.parse_article,
@@ -65,14 +63,6 @@ class ListingSpider(SiteSpider):
             request = self.next_page(response, listing, page, first, **{**state, "column": column})
             if request is not None:
                 yield request
-
-    async def known(self, urls: list[str]) -> set[str]:
-        """URL keys of these pages that the store already holds (none with ``--full``)."""
-        if self.full or not urls:
-            return set()
-        client = store_client(self.crawler)
-        return await client.call(client.store.known_urls,
-                                 [url_key(self.public_url(url)) for url in urls])
 
     def keep_paging(self, listing: Listing, in_range: list[Any], fresh: list[Any],
                     page: int) -> bool:
