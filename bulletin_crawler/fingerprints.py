@@ -87,3 +87,17 @@ def is_near_copy(a: Fingerprint, b: Fingerprint) -> bool:
         return False
     fewer, more = sorted((a.numbers, b.numbers), key=len)
     return not fewer or len(fewer & more) >= NUMBERS_AGREE * len(fewer)
+
+
+def nearest_root(marks: Fingerprint, candidates: list[tuple[str, dict[str, Any], str | None]]
+                 ) -> str | None:
+    """The cluster root (earliest story) of the most similar near copy among ``candidates``
+    (``(id, stored fingerprint, duplicate_of)``), or None: one cluster, no chains."""
+    best: tuple[float, str] | None = None
+    for doc_id, stored, duplicate_of in candidates:
+        other = Fingerprint.from_dict(stored)
+        if is_near_copy(marks, other):
+            score = similarity(marks, other)
+            if best is None or score > best[0]:
+                best = (score, duplicate_of or doc_id)
+    return best[1] if best else None

@@ -27,6 +27,7 @@ def summary(stats: dict[str, object]) -> dict[str, int]:
     return {
         "pages": get("response_received_count"),
         "stored": get("bulletin/articles_stored"),
+        "new": get("bulletin/articles_new"),
         "updated": get("bulletin/articles_updated"),
         "duplicates": get("bulletin/duplicates"),
         "near_copies": get("bulletin/near_duplicates"),

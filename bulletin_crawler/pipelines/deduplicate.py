@@ -19,7 +19,7 @@ from scrapy.exceptions import DropItem
 
 from bulletin_crawler.contract import article_id, text_fingerprint
 from bulletin_crawler.extraction.dates import now_iso
-from bulletin_crawler.fingerprints import Fingerprint, fingerprint, is_near_copy, similarity
+from bulletin_crawler.fingerprints import Fingerprint, fingerprint, nearest_root
 from bulletin_crawler.pipelines.store_client import StorePipelineBase
 from bulletin_crawler.urls import url_key
 
@@ -65,13 +65,10 @@ class DeduplicatePipeline(StorePipelineBase):
     async def _cluster_root(self, marks: Fingerprint) -> str | None:
         """The earliest story of the cluster this text is a near copy of, if any."""
         candidates = await self.client.call(self.client.store.near, marks.bands)
-        scored = [(similarity(marks, stored), candidate) for candidate in candidates
-                  if is_near_copy(marks, stored := Fingerprint.from_dict(candidate.fingerprint))]
-        if not scored:
-            return None
-        self.stats.inc_value("bulletin/near_duplicates")
-        best = max(scored, key=lambda pair: pair[0])[1]
-        return best.duplicate_of or best.id  # one cluster, no chains
+        root = nearest_root(marks, [(c.id, c.fingerprint, c.duplicate_of) for c in candidates])
+        if root is not None:
+            self.stats.inc_value("bulletin/near_duplicates")
+        return root
 
 
 def _revision(stored: dict[str, Any]) -> dict[str, Any]:
