@@ -13,6 +13,9 @@ SPIDER_LOADER_CLASS = "bulletin_crawler.spiders.loader.SiteSpiderLoader"
 # --- the product's own settings -------------------------------------------------------------
 BULLETIN_STORE = os.environ.get("BULLETIN_STORE", "sqlite:///data/bulletin.sqlite3")
 BULLETIN_STORE_BATCH_SIZE = 200
+BULLETIN_STORE_FLUSH_INTERVAL = 5.0  # seconds; buffered writes never wait longer
+BULLETIN_JOURNAL = os.environ.get("BULLETIN_JOURNAL", "data/journal.jsonl")  # writes the store refused
+BULLETIN_MONGO_TIMEOUT_MS = 5000
 BULLETIN_SITES = os.environ.get("BULLETIN_SITES", "")
 BULLETIN_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 switches them off
 
@@ -24,6 +27,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "bulletin_crawler.extensions.progress.ProgressLog": 500,
+    "bulletin_crawler.extensions.runs.RunRecorder": 900,
 }
 
 # --- politeness: regional sites are small servers --------------------------------------------

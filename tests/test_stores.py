@@ -10,7 +10,7 @@ import pytest
 
 from bulletin_crawler.contract import Article, article_id, text_fingerprint
 from bulletin_crawler.stores import open_store, redact
-from bulletin_crawler.stores.base import ArticleStore, public
+from bulletin_crawler.stores.base import ArticleQuery, ArticleStore, public
 from bulletin_crawler.stores.mongo import MongoStore
 from bulletin_crawler.stores.sqlite import SQLiteStore
 from bulletin_crawler.urls import url_key
@@ -122,7 +122,12 @@ def test_iter_filters_by_site(make_store):
     other["site"] = "other"
     store.upsert(other)
     store.flush()
-    assert [d["url"] for d in store.iter_articles(site="other")] == ["http://q.cn/b.htm"]
+    assert [d["url"] for d in store.iter_articles(ArticleQuery(site="other"))] == [
+        "http://q.cn/b.htm"]
+    assert [d["url"] for d in store.iter_articles(ArticleQuery(since="2020-12-01"))] == []
+    assert len(list(store.iter_articles(ArticleQuery(since="2020-11-30", until="2020-11-30",
+                                                     region="410104")))) == 2
+    assert list(store.iter_articles(ArticleQuery(region="410100"))) == []
     store.close()
 
 

@@ -36,6 +36,7 @@ def summary(stats: dict[str, object]) -> dict[str, int]:
         "missing_issues": get("bulletin/issues_missing"),
         "errors": get("bulletin/parse_errors") + get("bulletin/request_errors")
         + get("log_count/ERROR"),
+        "waiting": get("bulletin/store_waiting"),
     }
 
 

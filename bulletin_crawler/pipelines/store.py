@@ -6,11 +6,15 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from scrapy.utils.asyncio import create_looping_call
+
 from bulletin_crawler.pipelines.store_client import StorePipelineBase
 from bulletin_crawler.urls import url_key
 
 
 class StorePipeline(StorePipelineBase):
+    flusher: Any = None
+
     async def process_item(self, item: Any) -> Any:
         doc = ItemAdapter(item).asdict()
         doc["url_keys"] = [url_key(doc["url"])]
@@ -18,5 +22,15 @@ class StorePipeline(StorePipelineBase):
         self.stats.inc_value("bulletin/articles_stored")
         return item
 
+    def open_spider(self) -> None:
+        interval = self.crawler.settings.getfloat("BULLETIN_STORE_FLUSH_INTERVAL")
+        if interval:  # buffered writes never wait longer than this
+            self.flusher = create_looping_call(self.client.submit, self.client.store.flush)
+            self.flusher.start(interval, now=False)
+
     async def close_spider(self) -> None:
-        await self.client.close()
+        """Everything buffered is written; the store itself is closed after the crawl's record
+        (:class:`~bulletin_crawler.extensions.runs.RunRecorder`)."""
+        if self.flusher is not None and self.flusher.running:
+            self.flusher.stop()
+        await self.client.call(self.client.store.flush)

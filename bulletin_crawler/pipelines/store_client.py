@@ -11,6 +11,7 @@ from collections.abc import Callable
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bulletin_crawler.stores import ArticleStore, open_store
@@ -54,8 +55,12 @@ def store_client(crawler: Crawler) -> StoreClient:
     """The store of this crawl (``BULLETIN_STORE``), opened once for all pipelines."""
     client: StoreClient | None = getattr(crawler, "_bulletin_store_client", None)
     if client is None:
-        store = open_store(crawler.settings.get("BULLETIN_STORE"),
-                           batch_size=crawler.settings.getint("BULLETIN_STORE_BATCH_SIZE"))
+        settings = crawler.settings
+        journal = settings.get("BULLETIN_JOURNAL")
+        store = open_store(settings.get("BULLETIN_STORE"),
+                           batch_size=settings.getint("BULLETIN_STORE_BATCH_SIZE"),
+                           journal=Path(journal) if journal else None,
+                           server_timeout_ms=settings.getint("BULLETIN_MONGO_TIMEOUT_MS"))
         client = StoreClient(store)
         crawler._bulletin_store_client = client  # type: ignore[attr-defined]
     return client
@@ -64,10 +69,11 @@ def store_client(crawler: Crawler) -> StoreClient:
 class StorePipelineBase:
     """A pipeline that talks to the crawl's store and counts what it does."""
 
-    def __init__(self, client: StoreClient, stats: StatsCollector):
+    def __init__(self, client: StoreClient, stats: StatsCollector, crawler: Crawler | None = None):
         self.client = client
         self.stats = stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(store_client(crawler), crawler.stats)
+        return cls(store_client(crawler), crawler.stats, crawler)

@@ -16,16 +16,20 @@ STORE_ENV = "BULLETIN_STORE"
 __all__ = ["DEFAULT_STORE_URI", "STORE_ENV", "ArticleStore", "Match", "open_store", "redact"]
 
 
-def open_store(uri: str, batch_size: int = 200) -> ArticleStore:
-    """Open the store a URI names; raises ValueError for a scheme no store handles."""
+def open_store(uri: str, batch_size: int = 200, journal: Path | None = None,
+               server_timeout_ms: int = 5000) -> ArticleStore:
+    """Open the store a URI names; raises ValueError for a scheme no store handles. Writes the
+    database refuses go to ``journal`` and are replayed when it is back."""
     if uri.startswith("sqlite:///"):
         from bulletin_crawler.stores.sqlite import SQLiteStore
 
-        return SQLiteStore(Path(uri.removeprefix("sqlite:///")), batch_size=batch_size)
+        return SQLiteStore(Path(uri.removeprefix("sqlite:///")), batch_size=batch_size,
+                           journal=journal)
     if uri.startswith(("mongodb://", "mongodb+srv://")):
         from bulletin_crawler.stores.mongo import MongoStore
 
-        return MongoStore(uri, batch_size=batch_size)
+        return MongoStore(uri, batch_size=batch_size, journal=journal,
+                          server_timeout_ms=server_timeout_ms)
     raise ValueError(f"unknown store URI {redact(uri)!r}: use sqlite:///PATH or mongodb://HOST/DB")
 
 

@@ -1,19 +1,35 @@
 """The MongoDB store: collection ``articles`` of the URI's database, upserts in ordered bulk writes.
 
 ``_id`` is the article id, so a re-run can never insert a second copy; a unique multikey index on
-``url_keys`` keeps one document per article URL even across processes.
+``url_keys`` keeps one document per article URL even across processes. The collection carries a
+``$jsonSchema`` validator (:mod:`bulletin_crawler.stores.schema`), applied on open. Dates are BSON
+dates (UTC instants of Asia/Shanghai times; a date without a time is stored as 00:00 +08:00 and
+read back as a date). When the server is down, writes go to the journal and are replayed later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
-from pymongo import ASCENDING, MongoClient, UpdateOne
+from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne
 from pymongo.collection import Collection
+from pymongo.errors import CollectionInvalid, PyMongoError
 from pymongo.uri_parser import parse_uri
 
-from bulletin_crawler.stores.base import AddSource, ArticleStore, Candidate, Match, Operation
+from bulletin_crawler.extraction.dates import SHANGHAI
+from bulletin_crawler.stores.base import (
+    AddSource,
+    ArticleQuery,
+    ArticleStore,
+    Candidate,
+    Match,
+    Operation,
+    logger,
+)
+from bulletin_crawler.stores.schema import ARTICLE_SCHEMA, DATE_FIELDS
 
 DEFAULT_DATABASE = "bulletin"
 INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
@@ -31,16 +47,40 @@ _HIDDEN = {"_id": 0, "url_keys": 0, "fingerprint": 0}
 
 class MongoStore(ArticleStore):
     def __init__(self, uri: str, batch_size: int = 200, client: MongoClient[Any] | None = None,
-                 server_timeout_ms: int = 5000):
-        super().__init__(batch_size)
-        database = parse_uri(uri).get("database") or DEFAULT_DATABASE
+                 server_timeout_ms: int = 5000, journal: Path | None = None):
+        super().__init__(batch_size, journal)
+        self.database_name = parse_uri(uri).get("database") or DEFAULT_DATABASE
         self.client: MongoClient[Any] = client or MongoClient(
             uri, tz_aware=True, serverSelectionTimeoutMS=server_timeout_ms)
-        self.articles: Collection[Any] = self.client[database]["articles"]
-        self.days: Collection[Any] = self.client[database]["crawl_days"]
+        database = self.client[self.database_name]
+        self.articles: Collection[Any] = database["articles"]
+        self.days: Collection[Any] = database["crawl_days"]
+        self.runs: Collection[Any] = database["crawl_runs"]
+        self.prepared = False
+        try:
+            self.prepare()
+        except PyMongoError as error:  # down now: writes are journaled, prepared later
+            logger.warning("MongoDB unavailable on open (%s); writes go to the journal", error)
+        self.replay()
+
+    def prepare(self) -> None:
+        """Create the collection with its validator (or update the validator), and the indexes."""
+        database = self.client[self.database_name]
+        validator = {"$jsonSchema": ARTICLE_SCHEMA}
+        try:
+            try:
+                database.create_collection("articles", validator=validator)
+            except CollectionInvalid:  # exists: bring its validator up to date
+                database.command({"collMod": "articles", "validator": validator})
+        except NotImplementedError:  # mongomock has no validators; the tests emulate them
+            logger.info("this MongoDB emulator does not apply validators")
         for keys, options in INDEXES:
             self.articles.create_index(keys, **options)
+        self.runs.create_index([("site", ASCENDING), ("started_at", DESCENDING)],
+                               name="site_started_at")
+        self.prepared = True
 
+    # --- reads ---------------------------------------------------------------------------------
     def _match_url(self, url_key: str) -> Match | None:
         doc = self.articles.find_one({"url_keys": url_key}, {"content_hash": 1})
         return Match(doc["_id"], doc.get("content_hash"), "url") if doc else None
@@ -57,16 +97,8 @@ class MongoStore(ArticleStore):
                 for doc in found]
 
     def _get_stored(self, doc_id: str) -> dict[str, Any] | None:
-        return self.articles.find_one({"_id": doc_id})
-
-    def completed_days(self, site: str) -> set[str]:
-        return {doc["day"] for doc in self.days.find({"site": site}, {"day": 1})}
-
-    def mark_days(self, site: str, days: Iterable[str]) -> None:
-        requests = [UpdateOne({"_id": f"{site}:{day}"}, {"$set": {"site": site, "day": day}},
-                              upsert=True) for day in days]
-        if requests:
-            self.days.bulk_write(requests, ordered=False)
+        doc = self.articles.find_one({"_id": doc_id})
+        return from_bson(doc) if doc else None
 
     def _stored_hash(self, doc_id: str) -> str | None:
         doc = self.articles.find_one({"_id": doc_id}, {"content_hash": 1})
@@ -77,17 +109,47 @@ class MongoStore(ArticleStore):
         found = self.articles.find({"url_keys": {"$in": url_keys}}, {"url_keys": 1})
         return {key for doc in found for key in doc["url_keys"] if key in wanted}
 
-    def _write(self, ops: list[Operation]) -> None:
-        self.articles.bulk_write([_request(op) for op in ops], ordered=True)
-
-    def iter_articles(self, site: str | None = None) -> Iterator[dict[str, Any]]:
-        query = {"site": site} if site else {}
-        for doc in self.articles.find(query, _HIDDEN).sort(
-                [("first_seen_at", ASCENDING), ("id", ASCENDING)]):
-            yield doc
+    def iter_articles(self, query: ArticleQuery | None = None) -> Iterator[dict[str, Any]]:
+        query = query or ArticleQuery()
+        criteria: dict[str, Any] = {}
+        if query.site:
+            criteria["site"] = query.site
+        if query.region:
+            criteria["region.code"] = query.region
+        window = {op: _day_start(value, 1 if op == "$lt" else 0)
+                  for op, value in (("$gte", query.since), ("$lt", query.until)) if value}
+        if window:
+            criteria["published_at"] = window
+        cursor = self.articles.find(criteria, _HIDDEN).sort([("first_seen_at", ASCENDING),
+                                                             ("id", ASCENDING)])
+        for doc in cursor.batch_size(500):
+            yield from_bson(doc)
 
     def count(self) -> int:
         return int(self.articles.count_documents({}))
+
+    # --- writes --------------------------------------------------------------------------------
+    def _write(self, ops: list[Operation]) -> None:
+        if not self.prepared:
+            self.prepare()
+        self.articles.bulk_write([_request(op) for op in ops], ordered=True)
+
+    def record_run(self, run: dict[str, Any]) -> None:
+        self.runs.insert_one(to_bson(dict(run), ("started_at", "finished_at")))
+
+    def iter_runs(self, limit: int = 20, site: str | None = None) -> Iterator[dict[str, Any]]:
+        cursor = self.runs.find({"site": site} if site else {}, {"_id": 0})
+        for run in cursor.sort("started_at", DESCENDING).limit(limit):
+            yield from_bson(run, ("started_at", "finished_at"))
+
+    def completed_days(self, site: str) -> set[str]:
+        return {doc["day"] for doc in self.days.find({"site": site}, {"day": 1})}
+
+    def mark_days(self, site: str, days: Iterable[str]) -> None:
+        requests = [UpdateOne({"_id": f"{site}:{day}"}, {"$set": {"site": site, "day": day}},
+                              upsert=True) for day in days]
+        if requests:
+            self.days.bulk_write(requests, ordered=False)
 
     def _close(self) -> None:
         self.client.close()
@@ -98,8 +160,9 @@ def _request(op: Operation) -> UpdateOne:
         return UpdateOne(
             {"_id": op.id, "sources.url": {"$ne": op.source["url"]}},
             {"$push": {"sources": {"$each": [op.source], "$sort": {"published_at": 1}}},
-             "$addToSet": {"url_keys": op.url_key}, "$set": {"updated_at": op.updated_at}})
-    doc = op.doc
+             "$addToSet": {"url_keys": op.url_key},
+             "$set": {"updated_at": _to_datetime(op.updated_at)}})
+    doc = to_bson(dict(op.doc))
     fields = {name: value for name, value in doc.items() if name not in _MERGED_ON_WRITE}
     return UpdateOne(
         {"_id": doc["id"]},
@@ -107,3 +170,44 @@ def _request(op: Operation) -> UpdateOne:
          "$setOnInsert": {"first_seen_at": doc["first_seen_at"], "sources": doc["sources"]},
          "$addToSet": {"url_keys": {"$each": doc["url_keys"]}}},
         upsert=True)
+
+
+def to_bson(doc: dict[str, Any], fields: Iterable[str] = DATE_FIELDS) -> dict[str, Any]:
+    """ISO strings of the date fields → BSON dates (in place, returned)."""
+    for name in fields:
+        if isinstance(doc.get(name), str):
+            doc[name] = _to_datetime(doc[name])
+    for revision in doc.get("revisions") or ():
+        if isinstance(revision.get("updated_at"), str):
+            revision["updated_at"] = _to_datetime(revision["updated_at"])
+    return doc
+
+
+def from_bson(doc: dict[str, Any], fields: Iterable[str] = DATE_FIELDS) -> dict[str, Any]:
+    """BSON dates → the contract's ISO strings (+08:00; a midnight date as a plain date)."""
+    for name in fields:
+        if isinstance(doc.get(name), datetime):
+            doc[name] = _to_iso(doc[name], date_only_at_midnight=name in ("published_at",
+                                                                           "event_date"))
+    for revision in doc.get("revisions") or ():
+        if isinstance(revision.get("updated_at"), datetime):
+            revision["updated_at"] = _to_iso(revision["updated_at"])
+    return doc
+
+
+def _to_datetime(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+
+
+def _to_iso(value: datetime, date_only_at_midnight: bool = False) -> str:
+    # servers give aware UTC datetimes (tz_aware=True), mongomock naive UTC ones
+    local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI)
+    if date_only_at_midnight and local.time() == time(0):
+        return local.date().isoformat()
+    return local.replace(microsecond=0).isoformat()
+
+
+def _day_start(day: str, days_after: int) -> datetime:
+    return datetime.combine(date.fromisoformat(day) + timedelta(days=days_after), time(0),
+                            tzinfo=SHANGHAI)

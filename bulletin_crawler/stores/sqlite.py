@@ -10,6 +10,7 @@ from typing import Any
 
 from bulletin_crawler.stores.base import (
     AddSource,
+    ArticleQuery,
     ArticleStore,
     Candidate,
     Match,
@@ -42,6 +43,12 @@ CREATE TABLE IF NOT EXISTS article_bands (
     article_id TEXT NOT NULL REFERENCES articles (id),
     PRIMARY KEY (band, article_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    run TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS crawl_days (
     site TEXT NOT NULL,
     day TEXT NOT NULL,
@@ -51,8 +58,8 @@ CREATE TABLE IF NOT EXISTS crawl_days (
 
 
 class SQLiteStore(ArticleStore):
-    def __init__(self, path: str | Path, batch_size: int = 200):
-        super().__init__(batch_size)
+    def __init__(self, path: str | Path, batch_size: int = 200, journal: Path | None = None):
+        super().__init__(batch_size, journal)
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One worker thread uses the connection (see pipelines), not always the opening one.
@@ -60,6 +67,7 @@ class SQLiteStore(ArticleStore):
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self.replay()
 
     def _match_url(self, url_key: str) -> Match | None:
         row = self.db.execute(
@@ -148,15 +156,31 @@ class SQLiteStore(ArticleStore):
             "INSERT INTO article_urls (url_key, article_id) VALUES (?, ?)"
             " ON CONFLICT (url_key) DO NOTHING", [(key, doc["id"]) for key in doc["url_keys"]])
 
-    def iter_articles(self, site: str | None = None) -> Iterator[dict[str, Any]]:
-        query = "SELECT doc FROM articles"
-        params: tuple[str, ...] = ()
-        if site:
-            query += " WHERE site = ?"
-            params = (site,)
-        cursor = self.db.execute(query + " ORDER BY first_seen_at, rowid", params)
-        for (raw,) in cursor:
+    def iter_articles(self, query: ArticleQuery | None = None) -> Iterator[dict[str, Any]]:
+        query = query or ArticleQuery()
+        where, params = [], []
+        for clause, value in (("site = ?", query.site), ("region_code = ?", query.region),
+                              ("published_at >= ?", query.since),
+                              ("substr(published_at, 1, 10) <= ?", query.until)):
+            if value:
+                where.append(clause)
+                params.append(value)
+        sql = "SELECT doc FROM articles" + (" WHERE " + " AND ".join(where) if where else "")
+        for (raw,) in self.db.execute(sql + " ORDER BY first_seen_at, rowid", params):
             yield public(json.loads(raw))
+
+    def record_run(self, run: dict[str, Any]) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO crawl_runs (site, started_at, run) VALUES (?, ?, ?)",
+                            (run["site"], run["started_at"], json.dumps(run, ensure_ascii=False,
+                                                                        default=str)))
+
+    def iter_runs(self, limit: int = 20, site: str | None = None) -> Iterator[dict[str, Any]]:
+        sql = "SELECT run FROM crawl_runs" + (" WHERE site = ?" if site else "")
+        rows = self.db.execute(sql + " ORDER BY started_at DESC, id DESC LIMIT ?",
+                               (*([site] if site else []), limit))
+        for (raw,) in rows:
+            yield json.loads(raw)
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
