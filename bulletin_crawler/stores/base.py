@@ -275,12 +275,19 @@ class ArticleStore(ABC):
     def iter_runs(self, limit: int = 20, site: str | None = None) -> Iterator[dict[str, Any]]:
         """Recent crawl records, newest first."""
 
-    @abstractmethod
     def completed_days(self, site: str) -> set[str]:
-        """Issue days (ISO dates) of a site that a crawl walked completely."""
+        """Issue days (ISO dates) of a site that a crawl walked completely (none known while
+        the database is down: the days are walked again)."""
+        return self._read(self._completed_days, set(), site)
+
+    def mark_days(self, site: str, days: Iterable[str]) -> None:
+        self._read(self._mark_days, None, site, list(days))
 
     @abstractmethod
-    def mark_days(self, site: str, days: Iterable[str]) -> None: ...
+    def _completed_days(self, site: str) -> set[str]: ...
+
+    @abstractmethod
+    def _mark_days(self, site: str, days: list[str]) -> None: ...
 
     # --- what a backend provides ---------------------------------------------------------------
     @abstractmethod

@@ -142,10 +142,10 @@ class MongoStore(ArticleStore):
         for run in cursor.sort("started_at", DESCENDING).limit(limit):
             yield from_bson(run, ("started_at", "finished_at"))
 
-    def completed_days(self, site: str) -> set[str]:
+    def _completed_days(self, site: str) -> set[str]:
         return {doc["day"] for doc in self.days.find({"site": site}, {"day": 1})}
 
-    def mark_days(self, site: str, days: Iterable[str]) -> None:
+    def _mark_days(self, site: str, days: list[str]) -> None:
         requests = [UpdateOne({"_id": f"{site}:{day}"}, {"$set": {"site": site, "day": day}},
                               upsert=True) for day in days]
         if requests:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +91,11 @@ class SQLiteStore(ArticleStore):
     def _get_stored(self, doc_id: str) -> dict[str, Any] | None:
         return self._load(doc_id)
 
-    def completed_days(self, site: str) -> set[str]:
+    def _completed_days(self, site: str) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT day FROM crawl_days WHERE site = ?",
                                                   (site,))}
 
-    def mark_days(self, site: str, days: Iterable[str]) -> None:
+    def _mark_days(self, site: str, days: list[str]) -> None:
         with self.db:
             self.db.executemany("INSERT OR IGNORE INTO crawl_days (site, day) VALUES (?, ?)",
                                 [(site, day) for day in days])
