@@ -5,13 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bulletin_crawler.cli import crawl, evaluate, export, parse, runs, sites
+from bulletin_crawler.cli import (
+    check,
+    crawl,
+    evaluate,
+    export,
+    fixtures,
+    newsite,
+    parse,
+    runs,
+    sites,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (crawl, parse, export, runs, sites, evaluate):
+    for module in (crawl, parse, export, runs, sites, check, newsite, fixtures, evaluate):
         module.register(commands)
     return parser
 

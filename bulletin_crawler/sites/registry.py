@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from bulletin_crawler.sites.config import SiteConfig, SiteFileError, load_site_file
+from bulletin_crawler.sites.custom import import_modules
 
 BUILTIN_DIR = Path(__file__).with_name("builtin")
 SITES_ENV = "BULLETIN_SITES"
@@ -27,6 +28,7 @@ def load_sites(extra: str | Path | None = None) -> dict[str, SiteConfig]:
     for directory in site_dirs(extra):
         if not directory.is_dir():
             raise SiteFileError(directory, None, "site directory does not exist")
+        import_modules(directory)
         for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
             site = load_site_file(path)
             if site.key in sites:

@@ -11,8 +11,8 @@ import scrapy
 
 from bulletin_crawler.contract import Article
 from bulletin_crawler.extraction.dates import today_shanghai
-from bulletin_crawler.extraction.page import extract_html
 from bulletin_crawler.pipelines.store_client import store_client
+from bulletin_crawler.sites.fixtures import extract_for_site
 from bulletin_crawler.urls import url_key
 from bulletin_crawler.extraction.result import Extracted
 
@@ -89,12 +89,11 @@ class SiteSpider(scrapy.Spider):
         """The store's key for a fetched URL (on the site's own origin)."""
         return url_key(self.public_url(url))
 
-    def extract(self, response: Response, epaper_page: bool = False) -> Extracted | None:
+    def extract(self, response: Response) -> Extracted | None:
         """The article of a page, or None (counted and logged with its URL) when it has none."""
         self.crawler.stats.inc_value("bulletin/article_pages")
         try:
-            return extract_html(self.decoded(response).text, response.url,
-                                overrides=self.site.selectors, epaper_page=epaper_page)
+            return extract_for_site(self.site, self.decoded(response).text, response.url)
         except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
             self.extraction_failed(response, error)
             return None

@@ -98,7 +98,7 @@ class EpaperSpider(SiteSpider):
     def parse_article(self, response: Response, edition: dict[str, Any] | None = None
                       ) -> Iterator[Article]:
         try:
-            extracted = self.extract(response, epaper_page=True)
+            extracted = self.extract(response)
             if extracted is None:
                 self.failed_days.add(response.meta["issue_day"])
                 return

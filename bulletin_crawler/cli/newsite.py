@@ -1,0 +1,94 @@
+"""``bulletin new-site``: from one page of a new site to a site file, a saved fixture page and
+its expected extraction, for the developer to review."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bulletin_crawler.cli.check import fetch
+from bulletin_crawler.extraction.html import ExtractionError, decode_html
+from bulletin_crawler.sites import SiteFileError, load_site_file
+from bulletin_crawler.sites.detect import guess_family
+from bulletin_crawler.sites.fixtures import Fixture, differences, fixture_dir, write_expected
+
+# How a start URL is written for each family, from a page of that family.
+_DATED = (
+    (re.compile(r"^(.*/html\d?/)\d{4}-\d{2}/\d{2}/[^/]+$"), "{0}{{date:%Y-%m/%d}}/node_1.htm"),
+    (re.compile(r"^(.*/(?:pc|PC)/)(?:layout|column|col|content|con)/\d{6}/\d{2}/[^/]+$"),
+     "{0}layout/{{date:%Y%m/%d}}/node_01.html"),
+    (re.compile(r"^(.*/)\d{8}/html/[^/]+$"), "{0}{{date:%Y%m%d}}/html/index.htm"),
+)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("new-site", help="scaffold a site file, a fixture and its "
+                                                  "expected extraction from one page")
+    parser.add_argument("key")
+    parser.add_argument("--url", required=True, help="the page's URL (fetched unless --page)")
+    parser.add_argument("--page", help="a saved copy of the page, instead of fetching it")
+    parser.add_argument("--family", help="override the guessed family")
+    parser.add_argument("--name", help="publication name (default: the key)")
+    parser.add_argument("--region-code", default="000000", help="6-digit division code")
+    parser.add_argument("--dir", default=os.environ.get("BULLETIN_SITES") or "sites",
+                        help="where site files live (default $BULLETIN_SITES, else ./sites)")
+    parser.set_defaults(run=run)
+
+
+def start_url(url: str, family: str) -> str:
+    """A start URL template for the family: the issue's first layout page for e-papers, the
+    page's own column list for portals."""
+    for pattern, template in _DATED:
+        match = pattern.match(url)
+        if match:
+            return template.format(match.group(1))
+    folder = re.sub(r"/\d{6}$", "", url.rsplit("/", 1)[0])  # TRS keeps articles in YYYYMM/
+    return {"gov-trs": f"{folder}/index.shtml", "gov-jhtml": f"{folder}/index.jhtml"}.get(
+        family, folder + "/")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        data, _fetched, charset = fetch(args.page or args.url)
+        html = decode_html(data, charset)
+    except (OSError, ExtractionError) as error:
+        print(f"bulletin new-site: {error}", file=sys.stderr)
+        return 1
+    guess = guess_family(args.url, html)
+    family = args.family or guess.family
+    directory = Path(args.dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    site_path = directory / f"{args.key}.yaml"
+    if site_path.exists():
+        print(f"bulletin new-site: {site_path} exists; edit it instead", file=sys.stderr)
+        return 2
+    site_path.write_text(
+        f"# Written by `bulletin new-site` on {date.today()}: review every line.\n"
+        f"# Family guess: {family} ({'; '.join(guess.reasons)})\n"
+        f"key: {args.key}\nname: {args.name or args.key}\nfamily: {family}\n"
+        f"start_urls:\n  - {start_url(args.url, family)}\n"
+        f"region:\n  province: 未填写\n  city: null\n  district: null\n"
+        f"  code: \"{args.region_code}\"\n"
+        f"verified: scaffolded from {urlsplit(args.url).netloc}; not yet reviewed\n",
+        encoding="utf-8")
+    try:
+        site = load_site_file(site_path)
+    except SiteFileError as error:
+        print(f"bulletin new-site: {error}", file=sys.stderr)
+        return 2
+    folder = fixture_dir(site)
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / "page-1.html"
+    page.write_bytes(data)
+    fixture = Fixture(site, page)
+    write_expected(fixture, args.url)
+    print(f"wrote {site_path} (family {family}: {'; '.join(guess.reasons)})")
+    print(f"wrote {page} and {fixture.expected_path.name}: review the expected fields, then")
+    print(f"  bulletin check {page} --site {args.key} --url {args.url} --sites {directory}")
+    print(f"  bulletin sites --check --sites {directory}")
+    return 1 if differences(fixture) else 0
