@@ -66,6 +66,7 @@ class SQLiteStore(ArticleStore):
         self.db = sqlite3.connect(self.path, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA cache_size=-65536")  # 64 MB: index pages stay in memory
         self.db.executescript(SCHEMA)
         self.replay()
 
