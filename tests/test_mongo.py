@@ -62,14 +62,16 @@ def free_closed_port() -> int:
         return sock.getsockname()[1]  # nothing listens there once the socket is closed
 
 
-def crawl_demo(serve, tmp_path: Path, store: str) -> str:
+def crawl_demo(serve, tmp_path: Path, store: str, loglevel: str = "WARNING") -> str:
+    """The demo crawl into ``store``; stdout and stderr (the log) together."""
     with serve(DEMO_SITE_ROOT) as (origin, _requested):
-        return run_bulletin("crawl", "demo-daily", "--sites", str(DEMO_DIR), "--origin", origin,
-                            "--since", "2020-11-28", "--until", "2020-11-30", "--store", store,
-                            "--loglevel", "WARNING", "-s", "DOWNLOAD_DELAY=0",
-                            "-s", "BULLETIN_MONGO_TIMEOUT_MS=300",
-                            "-s", f"BULLETIN_JOURNAL={tmp_path / 'journal.jsonl'}",
-                            cwd=tmp_path).stdout
+        result = run_bulletin("crawl", "demo-daily", "--sites", str(DEMO_DIR), "--origin",
+                              origin, "--since", "2020-11-28", "--until", "2020-11-30",
+                              "--store", store, "--loglevel", loglevel,
+                              "-s", "DOWNLOAD_DELAY=0", "-s", "BULLETIN_MONGO_TIMEOUT_MS=300",
+                              "-s", f"BULLETIN_JOURNAL={tmp_path / 'journal.jsonl'}",
+                              cwd=tmp_path)
+    return result.stdout + result.stderr
 
 
 def test_an_outage_loses_nothing_and_replay_never_duplicates(serve, tmp_path, mongo_client):
@@ -134,9 +136,9 @@ def test_export_filters_and_parquet(serve, tmp_path):
 
 
 def test_credentials_are_never_printed(serve, tmp_path):
-    summary = crawl_demo(serve, tmp_path, f"mongodb://reader:s3cret@127.0.0.1:"
-                                          f"{free_closed_port()}/bulletin")
-    assert "s3cret" not in summary
+    output = crawl_demo(serve, tmp_path, f"mongodb://reader:s3cret@127.0.0.1:"
+                                         f"{free_closed_port()}/bulletin", loglevel="DEBUG")
+    assert "s3cret" not in output and "mongodb://reader:***@127.0.0.1" in output
 
 
 MONGO_URI = os.environ.get("BULLETIN_TEST_MONGO_URI")
@@ -160,6 +162,16 @@ def test_real_server_validator_indexes_and_crawl(serve, tmp_path):
     crawl_demo(serve, tmp_path, MONGO_URI)
     docs = jsonl(run_bulletin("export", "--store", MONGO_URI, cwd=tmp_path).stdout)
     assert len(docs) == 6
+
+
+@pytest.mark.mongo_server
+@real_server
+def test_real_server_journal_replay(serve, tmp_path):
+    MongoStore(MONGO_URI).articles.delete_many({})
+    crawl_demo(serve, tmp_path, f"mongodb://127.0.0.1:{free_closed_port()}/bulletin")
+    store = MongoStore(MONGO_URI, journal=tmp_path / "journal.jsonl")  # replays on open
+    assert store.count() == 6 and store.waiting() == 0
+    store.close()
 
 
 @pytest.mark.mongo_server
