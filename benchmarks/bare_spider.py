@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import scrapy
+
+PAGE_LINK = re.compile(r"node_\d+\.htm|index(_\d+)?\.shtml")
+ARTICLE_LINK = re.compile(r"content_\d+\.htm|/t\d{8}_\d+\.shtml")
 
 
 class BareSpider(scrapy.Spider):
@@ -14,14 +19,14 @@ class BareSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.start_list:
-            yield scrapy.Request(url, callback=self.parse_layout)
+            yield scrapy.Request(url, callback=self.parse_page)
 
-    def parse_layout(self, response):
+    def parse_page(self, response):
         for href in response.css("a::attr(href)").getall():
-            if "node_" in href:
-                yield response.follow(href, callback=self.parse_layout)
-            elif "content_" in href:
+            if PAGE_LINK.search(href):
+                yield response.follow(href, callback=self.parse_page)
+            elif ARTICLE_LINK.search(href):
                 yield response.follow(href.split("?")[0], callback=self.parse_article)
 
     def parse_article(self, response):
-        yield {"url": response.url, "title": response.css("td.font01::text").get()}
+        yield {"url": response.url, "title": response.css("title::text").get()}

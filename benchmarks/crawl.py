@@ -1,16 +1,24 @@
-"""Our full crawl vs a bare Scrapy spider on the same local mock e-paper, side by side.
+"""Our full crawl vs a bare Scrapy spider on the same local mock site, side by side.
 
-Runs the two setups alternately, ``--rounds`` times, against one static server (a separate
-``python -m http.server`` process on 127.0.0.1), and prints pages/s, CPU ms per page and peak RSS
-of each crawl process, and the ratio ours/bare (median of the rounds).
+Generates a mock district site (``mock_site.py``: a Founder ENP e-paper and a TRS portal), serves
+it with nginx on 127.0.0.1 (Debian ``nginx-light``; Python's http.server when nginx is missing),
+started and stopped by PID, then runs the setups alternately ``--rounds`` times:
 
-    python benchmarks/crawl.py --days 40
+- bare: a bare Scrapy spider following the same links, yielding URL + title;
+- bulletin: ``bulletin crawl`` of the e-paper, then of the portal (extraction, normalise,
+  validate, dedup with near copies, the embedded SQLite store);
+- mongo: the same into MongoDB, when ``--mongo URI`` is given.
+
+Prints pages/s, CPU ms per page and peak RSS of each, and the ratio bulletin/bare (median).
+
+    python benchmarks/crawl.py --days 100 --per-edition 50 --portal-articles 10000
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -22,11 +30,16 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from mock_site import FIRST_DAY, generate  # noqa: E402
+from mock_site import FIRST_DAY, generate, generate_portal  # noqa: E402
 
 COMMON = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s",
           "ROBOTSTXT_OBEY=False", "-s", "CONCURRENT_REQUESTS=16", "-s",
           "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING"]
+NGINX_CONF = """daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/error.log;
+events {{ worker_connections 1024; }}
+http {{ access_log off; types {{ text/html htm html shtml; }} default_type text/html;
+        server {{ listen 127.0.0.1:{port}; root {root}; }} }}
+"""
 
 
 def free_port() -> int:
@@ -35,52 +48,92 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak RSS (MB) of one child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"{command[:4]} failed: {process.stdout.read().decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+def start_server(root: Path, work: Path, port: int) -> subprocess.Popen[bytes]:
+    if shutil.which("nginx"):
+        conf = work / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(work=work, port=port, root=root))
+        command = ["nginx", "-p", str(work), "-c", str(conf)]
+    else:
+        command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                   "--directory", str(root)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(50):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return server
+        time.sleep(0.1)
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+def measure(commands: list[list[str]], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds and CPU seconds summed over the commands, and their peak RSS (MB)."""
+    wall = cpu = rss = 0.0
+    for command in commands:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall += time.perf_counter() - started
+        if status != 0:
+            raise SystemExit(f"{command[:5]} failed: {process.stdout.read().decode()[-2000:]}")
+        cpu += usage.ru_utime + usage.ru_stime
+        rss = max(rss, usage.ru_maxrss / 1024)
+    return wall, cpu, rss
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--days", type=int, default=40)
     parser.add_argument("--per-edition", type=int, default=25)
+    parser.add_argument("--portal-articles", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--mongo", help="also crawl into this MongoDB URI")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
     pages = generate(work / "site", args.days, 2, args.per_edition)
+    if args.portal_articles:
+        pages += generate_portal(work / "site", args.portal_articles)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
-                               "127.0.0.1", "--directory", str(work / "site")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1)
+    server = start_server(work / "site", work, port)
     base = f"http://127.0.0.1:{port}"
     last = FIRST_DAY + timedelta(days=args.days - 1)
-    starts = ",".join(f"{base}/html/{(FIRST_DAY + timedelta(days=n)).strftime('%Y-%m/%d')}"
-                      "/node_1.htm" for n in range(args.days))
+    starts = [f"{base}/html/{(FIRST_DAY + timedelta(days=n)).strftime('%Y-%m/%d')}/node_1.htm"
+              for n in range(args.days)]
+    if args.portal_articles:
+        starts.append(f"{base}/zwyw/index.shtml")
+    portal_since = FIRST_DAY.isoformat()
+    portal_until = (FIRST_DAY + timedelta(days=100)).isoformat()
+
+    def ours(store: str) -> list[list[str]]:
+        crawl = [sys.executable, "-m", "bulletin_crawler.cli", "crawl", "--sites",
+                 str(work / "sites"), "--origin", base, "--store", store, "--loglevel",
+                 "WARNING", *COMMON]
+        runs = [[*crawl, "bench-daily", "--since", FIRST_DAY.isoformat(), "--until",
+                 last.isoformat()]]
+        if args.portal_articles:
+            runs.append([*crawl, "bench-portal", "--since", portal_since, "--until",
+                         portal_until])
+        return runs
+
     setups = {
-        "bare": lambda _round: [sys.executable, "-m", "scrapy", "runspider", str(HERE / "bare_spider.py"),
-                           "-a", f"start={starts}", *COMMON],
-        "bulletin": lambda n: [sys.executable, "-m", "bulletin_crawler.cli", "crawl", "bench-daily",
-                               "--sites", str(work / "sites"), "--origin", base,
-                               "--since", FIRST_DAY.isoformat(), "--until", last.isoformat(),
-                               "--store", f"sqlite:///{work}/run{n}.sqlite3",
-                               "--loglevel", "WARNING", *COMMON],
+        "bare": lambda n: [[sys.executable, "-m", "scrapy", "runspider",
+                            str(HERE / "bare_spider.py"), "-a", f"start={','.join(starts)}",
+                            *COMMON]],
+        "bulletin": lambda n: ours(f"sqlite:///{work}/run{n}.sqlite3"),
     }
+    if args.mongo:
+        setups["mongo"] = lambda n: ours(args.mongo.rstrip("/") + f"_{n}")
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in setups}
     try:
         for round_ in range(args.rounds):
-            for name, command in setups.items():
-                results[name].append(measure(command(round_), work))
+            for name, commands in setups.items():
+                results[name].append(measure(commands(round_), work))
     finally:
         server.terminate()
-    print(f"mock site: {pages} pages ({args.days} days), {args.rounds} rounds, alternating")
+        server.wait()
+    server_name = "nginx" if shutil.which("nginx") else "python http.server"
+    print(f"mock site: {pages} pages ({args.days} e-paper days, {args.portal_articles} portal "
+          f"articles), served by {server_name}; {args.rounds} rounds, alternating")
     print(f"{'setup':10} {'pages/s':>9} {'CPU ms/page':>12} {'peak RSS MB':>12}")
     rates = {}
     for name, runs in results.items():
@@ -88,9 +141,12 @@ def main() -> None:
         cpu = statistics.median(c for _, c, _ in runs) * 1000 / pages
         rss = max(r for _, _, r in runs)
         print(f"{name:10} {statistics.median(rates[name]):9.1f} {cpu:12.2f} {rss:12.1f}")
-    ratios = [b / a for a, b in zip(rates["bare"], rates["bulletin"], strict=True)]
-    print(f"ratio bulletin/bare pages/s: median {statistics.median(ratios):.2f} "
-          f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
+    for name in setups:
+        if name != "bare":
+            ratios = [b / a for a, b in zip(rates["bare"], rates[name], strict=True)]
+            print(f"ratio {name}/bare pages/s: median {statistics.median(ratios):.2f} "
+                  f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
-"""Generate a large mock Founder ENP e-paper for benchmarks (not committed output).
+"""Generate a large mock district news site for benchmarks (not committed output): a Founder ENP
+e-paper and a TRS government portal that reposts some of its stories.
 
-Pages are built from the bundled demo pages, so they carry the real markers; every article gets
-its own text, a few are planted exact copies. Every third day is GBK.
+Pages are built from the bundled demo pages and the TRS markers, so they carry the real markers;
+every article gets its own text; planted exact copies inside the e-paper, and portal reposts that
+are exact or edited copies of e-paper stories. Every third e-paper day and every third portal
+list page is GBK.
 """
 
 from __future__ import annotations
@@ -13,6 +16,16 @@ from pathlib import Path
 
 from bulletin_crawler.demo import DEMO_SITE_ROOT
 
+PORTAL_FILE = """\
+key: bench-portal
+name: 基准测试区人民政府
+family: gov-trs
+start_urls:
+  - http://gov.bench.invalid/zwyw/index.shtml
+region: {province: 河南省, city: 郑州市, district: 管城回族区, code: "410104"}
+max_pages: 100000
+"""
+PORTAL_PAGE_SIZE = 20
 SITE_FILE = """\
 key: bench-daily
 name: 基准测试报
@@ -69,11 +82,55 @@ def generate(root: Path, days: int, editions: int, per_edition: int, seed: int =
     return pages
 
 
+def generate_portal(root: Path, articles: int, seed: int = 11) -> int:
+    """A TRS column of ``articles`` articles, newest first, 20 per list page; every tenth
+    article reposts the text of the one five before it (exact, or edited with a 我区 prefix).
+    Returns the page count."""
+    rng = random.Random(seed)
+    folder = root / "zwyw"
+    folder.mkdir(parents=True, exist_ok=True)
+    page_count = (articles + PORTAL_PAGE_SIZE - 1) // PORTAL_PAGE_SIZE
+    texts: list[list[str]] = []
+    for page in range(page_count):
+        items = []
+        for n in range(page * PORTAL_PAGE_SIZE, min(articles, (page + 1) * PORTAL_PAGE_SIZE)):
+            day = FIRST_DAY + timedelta(days=(articles - 1 - n) * 100 // articles)
+            paragraphs = [f"{day.month}月{day.day}日，{sentence(rng)}"] + [
+                sentence(rng) + sentence(rng) for _ in range(4)]
+            if n % 10 == 9:  # a repost of an earlier article
+                paragraphs = list(texts[n - 5])
+                if n % 20 == 19:
+                    paragraphs[0] = "我区" + paragraphs[0]
+            texts.append(paragraphs)
+            name = f"{day:%Y%m}/t{day:%Y%m%d}_{500000 + n}.shtml"
+            encoding = "gbk" if n % 3 == 0 else "utf-8"
+            body = "".join(f"<p>{p}</p>" for p in paragraphs)
+            (folder / name).parent.mkdir(exist_ok=True)
+            (folder / name).write_bytes(
+                (f'<html><head><meta charset="{encoding}"><meta name="ArticleTitle" '
+                 f'content="政务{n}"><meta name="PubDate" content="{day} 09:00">'
+                 f'<meta name="ColumnName" content="政务要闻"><title>政务{n}_基准测试区</title>'
+                 f'</head><body><div class="TRS_Editor">{body}</div></body></html>'
+                 ).encode(encoding, "replace"))
+            items.append(f'<li><a href="./{name}">政务{n}</a><span>{day}</span></li>')
+        list_name = "index.shtml" if page == 0 else f"index_{page}.shtml"
+        (folder / list_name).write_bytes(
+            (f'<html><head><meta charset="utf-8"><title>政务要闻</title></head><body><ul>'
+             f'{"".join(items)}</ul><script>createPageHTML({page_count}, {page}, "index", '
+             f'"shtml");</script></body></html>').encode("utf-8"))
+    (root.parent / "sites").mkdir(exist_ok=True)
+    (root.parent / "sites" / "bench-portal.yaml").write_text(PORTAL_FILE, encoding="utf-8")
+    return articles + page_count
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("root", type=Path)
     parser.add_argument("--days", type=int, default=40)
     parser.add_argument("--editions", type=int, default=2)
     parser.add_argument("--per-edition", type=int, default=25)
+    parser.add_argument("--portal-articles", type=int, default=0)
     args = parser.parse_args()
-    print(generate(args.root, args.days, args.editions, args.per_edition), "pages")
+    pages = generate(args.root, args.days, args.editions, args.per_edition)
+    pages += generate_portal(args.root, args.portal_articles) if args.portal_articles else 0
+    print(pages, "pages")
