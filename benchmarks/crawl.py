@@ -20,6 +20,7 @@ import argparse
 import os
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -90,6 +91,7 @@ def main() -> None:
     parser.add_argument("--mongo", help="also crawl into this MongoDB URI")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
+    work.chmod(0o755)  # nginx workers run as another user
     pages = generate(work / "site", args.days, 2, args.per_edition)
     if args.portal_articles:
         pages += generate_portal(work / "site", args.portal_articles)
@@ -128,6 +130,10 @@ def main() -> None:
         for round_ in range(args.rounds):
             for name, commands in setups.items():
                 results[name].append(measure(commands(round_), work))
+            stored = sqlite3.connect(work / f"run{round_}.sqlite3").execute(
+                "SELECT COUNT(*) FROM articles").fetchone()[0]
+            if stored < 0.8 * (pages - args.days * 2 - args.portal_articles // 20):
+                raise SystemExit(f"only {stored} articles stored: is the server serving?")
     finally:
         server.terminate()
         server.wait()
