@@ -7,7 +7,6 @@ stored documents. The real-server suite at the end runs when BULLETIN_TEST_MONGO
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import socket

@@ -12,7 +12,7 @@ import pytest
 from bulletin_crawler.sites import load_sites
 from bulletin_crawler.sites.fixtures import differences, site_fixtures
 
-from .conftest import TESTS, jsonl, run_bulletin
+from .conftest import TESTS, run_bulletin
 
 FIXTURES = site_fixtures(load_sites())
 TRS = TESTS / "families" / "gov-trs" / "www"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bulletin_crawler.sites import SiteFileError, load_sites
+from bulletin_crawler.cli.sites import load_or_report
 from bulletin_crawler.sites.fixtures import differences, site_fixtures, write_expected
 
 
@@ -21,10 +21,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        sites = load_sites(args.sites)
-    except SiteFileError as error:
-        print(f"bulletin: {error}", file=sys.stderr)
+    sites = load_or_report(args.sites)
+    if sites is None:
         return 2
     unknown = set(args.keys) - set(sites)
     if unknown:

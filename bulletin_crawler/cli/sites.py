@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bulletin_crawler.sites import SiteFileError, load_sites
+from bulletin_crawler.sites import SiteConfig, SiteFileError, load_sites
 from bulletin_crawler.sites.custom import page_object_for
 from bulletin_crawler.sites.fixtures import differences, site_fixtures
 
@@ -19,11 +19,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def load_or_report(directory: str | None) -> dict[str, SiteConfig] | None:
+    """The registry, or None after printing which site file is wrong and why."""
     try:
-        sites = load_sites(args.sites)
+        return load_sites(directory)
     except SiteFileError as error:
         print(f"bulletin: {error}", file=sys.stderr)
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    sites = load_or_report(args.sites)
+    if sites is None:
         return 2
     rows = [("KEY", "FAMILY", "KIND", "REGION", "SCHEDULE", "RENDER", "NAME", "START URL")]
     for site in sites.values():
