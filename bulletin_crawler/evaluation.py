@@ -116,6 +116,8 @@ def predict(page: Path, url: str | None = None) -> dict[str, Any]:
                    author=" ".join(fields["authors"]))
     except (ExtractionError, ValueError) as error:
         row["error"] = str(error)
+    except Exception as error:  # noqa: BLE001 - a bug on one page fails that page, not the run
+        row["error"] = f"internal error: {error!r}"
     row["seconds"] = time.perf_counter() - started
     return row
 

@@ -227,6 +227,62 @@ def test_government_meta_tags_any_case_and_order():
     assert article.column == "政务要闻"
 
 
+def _post(title: str, when: str, text: str) -> str:
+    return (f"<table><tr><td class='post-title'>{title}</td><td class='post-title'>{when}</td>"
+            f"</tr></table><table><tr><td class='post-body'>{text}</td></tr></table>")
+
+
+def test_a_page_of_several_posts_is_the_page_of_its_first_post():
+    stories = [("第一篇", "2005-06-14 03:25:55", "湘菜粤菜兵分两路，新鲜的是湘菜清淡了。" * 8),
+               ("第二篇", "2005-05-02 10:00:00", "回国探亲的路上，江南变化太美丽了，秋风很凉爽。" * 12),
+               ("第三篇", "2005-04-01 09:00:00", "春天来了，院子里的花开了，邻居们都出来看花。" * 6)]
+    page = ("<html><head><title>某某 | 博客</title></head><body>"
+            "<div class='calendar'>2006-08-10</div>"
+            + "".join(_post(*story) for story in stories) + "</body></html>")
+    article = parse_generic(page, "http://blog.p.cn/archives.php?date=200506")
+    assert article.body.startswith("湘菜粤菜兵分两路") and "江南" not in article.body
+    assert article.published_at == datetime(2005, 6, 14, 3, 25, 55, tzinfo=SHANGHAI)
+
+
+def test_comments_inside_the_article_container_are_left_out():
+    story = "".join(f"<p>　　第{n}段，播客让每个人都有发言的机会，同时每个收音者都可自主选择。</p>"
+                    for n in range(8))
+    page = ("<html><head><title>播客热潮迅速蔓延 - 博客</title></head><body><div id='main'>"
+            "<p>播客热潮迅速蔓延</p>" + story +
+            "<h3 id='comments'>已有1件评论</h3><ol class='commentlist'><li>转贴一篇旧文，"
+            "写博客听播客，不日就将成为网民的一种主要网络生存方式。</li></ol>"
+            "<form id='commentform'><label>发表名</label><input name='author'></form>"
+            "</div></body></html>")
+    article = parse_generic(page, "http://blog.p.cn/?p=1700")
+    assert article.paragraphs[0].startswith("第0段") and len(article.paragraphs) == 8
+    assert "评论" not in article.body and "发表名" not in article.body
+
+
+def test_header_lines_names_and_trailing_credits_leave_the_body():
+    page = ("<text id='http://bbs.p.cn/t/1.html' title='社会资本与再就业 - 学术前沿 - 论坛'>"
+            "<div class='t_msg'><b>当前位置：论坛 &gt; 学术前沿</b><br>社会资本与再就业<br>"
+            "2003-5-29 09:07<br>赵延东、风笑天<br>"
+            + "近年来，下岗职工这一社会群体越来越引人注目，再就业问题成为焦点。<br>" * 4
+            + "文：眉间尺<br>我的博客<br>http://www.blog.p.cn/User9/index.html</div></text>")
+    article = parse_generic(page, "http://bbs.p.cn/t/1.html")
+    assert article.title == "社会资本与再就业"
+    assert article.paragraphs[0].startswith("近年来") and article.paragraphs[-1] == "我的博客"
+    assert article.byline.authors == ["赵延东", "风笑天", "眉间尺"]
+    assert article.published_at == datetime(2003, 5, 29, 9, 7, tzinfo=SHANGHAI)
+
+
+def test_kicker_above_the_repeated_headline_and_author_block_below_the_body():
+    page = ("<html><head><title>17种产品入选国家绿色制造名单_新闻网</title></head><body>"
+            "<div class='article'><p>15家企业</p><p>17种产品入选国家绿色制造名单</p>"
+            + "<p>近年来，我省积极把握制造业发展趋势，加速向智能制造方向转型升级。</p>" * 4
+            + "</div><table><tr><td>编辑：金金</td><td>来源：经济报道</td>"
+            "<td>作者：宋怡 杨志华</td></tr></table></body></html>")
+    article = parse_generic(page, "http://news.p.cn/2022/a.html")
+    assert (article.kicker, article.title) == ("15家企业", "17种产品入选国家绿色制造名单")
+    assert article.paragraphs[0].startswith("近年来")
+    assert article.byline.authors == ["宋怡", "杨志华"]
+
+
 @pytest.mark.parametrize(("layout_url", "edition_href", "article_href"), [
     ("http://p.cn/pc/layout/202011/30/node_01.html", "node_02.html",
      "../../../content/202011/30/content_301.html"),

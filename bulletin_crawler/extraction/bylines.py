@@ -31,6 +31,11 @@ _BULLETS = "□■▲◆●◇○★☆ "
 _BEFORE = re.compile(r"^(?:整合|综合|文字)\s*")
 _AFTER = re.compile(r"\s+\S{0,12}?(?:报道|发自\S{0,8})$")
 _SEPARATORS = re.compile(r"[\s、，,;；:：/]+")
+# ``文：眉间尺`` / ``撰文/X``: the writer, credited without a role word.
+_WRITER = re.compile(r"^(?:文|撰文|文字)\s*[:：/]\s*")
+# A person's name (2–3 characters) rather than a place, paper or office.
+PERSON = re.compile(r"^[\u4e00-\u9fff]{2,3}$(?<![报网社台局委办院部厅站会处室府区市县省团乡镇村所队科组])")
+_URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 LEAD = re.compile(r"^(本报\S{0,8}?讯|本刊讯|[\u4e00-\u9fff]{2,6}网讯|据?[\u4e00-\u9fff]{2,12}电)"
                   r"\s*[(（]([^()（）]{2,80})[)）]\s*")
@@ -76,6 +81,7 @@ def parse_credit(text: str) -> Byline | None:
     sentences are never mistaken for credits.
     """
     text = _AFTER.sub("", _BEFORE.sub("", text.strip(_BULLETS + "\u3000")))
+    text = _WRITER.sub("作者 ", text)
     mark = _PHOTO_MARK.search(text)
     if mark:
         text = text[: mark.start()]
@@ -113,11 +119,12 @@ def _role_of(part: str) -> str | None:
 def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
     """Remove credit text from body paragraphs and return it as a :class:`Byline`.
 
-    Credit paragraphs are looked for in the first two and the last three paragraphs; the lead
-    credit in the first paragraph; editor notes at the end of the last one.
+    Credit paragraphs are looked for in the first two and the last three paragraphs (a line
+    of bare names counts at the head: ``赵延东、风笑天`` under a headline); the lead credit in
+    the first paragraph; editor notes at the end of the last one. Bare URLs at the end go.
     """
     byline = Byline()
-    body = list(lines)
+    body = lines[:-3] + [line for line in lines[-3:] if not _URL_LINE.match(line)]
     for index in range(min(3, len(body))):
         match = LEAD.match(body[index])
         if match and (credit := parse_credit(match.group(2))):
@@ -130,6 +137,8 @@ def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
     for index, line in enumerate(body):
         if index in head or index in tail:
             credit = _credit_line(line)
+            if credit is None and index in head:
+                credit = _names_line(line)
             if credit is not None:
                 byline.merge(credit)
                 continue
@@ -144,6 +153,14 @@ def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
             if not keep[-1]:
                 keep.pop()
     return keep, byline
+
+
+def _names_line(line: str) -> Byline | None:
+    """A line of nothing but one to four people's names: the authors under a headline."""
+    names = [token for token in _SEPARATORS.split(line) if token]
+    if not 1 <= len(names) <= 4 or not all(PERSON.match(name) for name in names):
+        return None
+    return parse_credit("作者 " + " ".join(names))
 
 
 def _credit_line(line: str) -> Byline | None:

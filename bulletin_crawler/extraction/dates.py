@@ -7,6 +7,7 @@ never against the day of the crawl.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -46,6 +47,11 @@ def _year(text: str) -> int | None:
 def parse_datetime(text: str) -> date | datetime | None:
     """The first absolute date in ``text`` (``2019年09月11日``, ``2019-9-11 10:21``, ``18-03-08``);
     a datetime when a time of day follows, with the +08:00 offset."""
+    return next(iter_datetimes(text), None)
+
+
+def iter_datetimes(text: str) -> Iterator[date | datetime]:
+    """Every absolute date in ``text``, in order (impossible days and years left out)."""
     for match in _ABSOLUTE.finditer(text):
         year = _year(match.group(1))
         if year is None:
@@ -55,13 +61,13 @@ def parse_datetime(text: str) -> date | datetime | None:
         except ValueError:
             continue
         if match.group(4) is None:
-            return day
+            yield day
+            continue
         try:
-            return datetime(year, day.month, day.day, int(match.group(4)), int(match.group(5)),
-                            int(match.group(6) or 0), tzinfo=SHANGHAI)
+            yield datetime(year, day.month, day.day, int(match.group(4)), int(match.group(5)),
+                           int(match.group(6) or 0), tzinfo=SHANGHAI)
         except ValueError:
-            return day
-    return None
+            yield day
 
 
 def date_from_url(url: str) -> date | None:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
 
 from lxml import etree
 from parsel import Selector
 
-from bulletin_crawler.extraction.bylines import Byline, parse_credit
-from bulletin_crawler.extraction.dates import date_from_url, parse_datetime
+from bulletin_crawler.extraction.bylines import PERSON, Byline, parse_credit
+from bulletin_crawler.extraction.dates import date_from_url, iter_datetimes, parse_datetime
 from bulletin_crawler.extraction.html import (
     SKIP_TAGS,
     ExtractionError,
@@ -29,7 +30,7 @@ from bulletin_crawler.extraction.html import (
     selector,
 )
 from bulletin_crawler.extraction.result import Extracted, finish
-from bulletin_crawler.extraction.text import clean_line
+from bulletin_crawler.extraction.text import clean_line, ends_sentence
 
 _META_DATE = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
               "article:published_time", "og:release_date", "datepublished", "dc.date",
@@ -53,24 +54,32 @@ _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar
 _LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom",
                      re.IGNORECASE)
 _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
+_MARGIN = 150  # characters above and below the body where a post's date and author stand
+_POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _TEXTY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-_AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*([^\s|，,。<]{2,20})")
+_AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*"
+                           r"([^\s|，,。<]{2,20}(?:[ 、][\u4e00-\u9fff]{2,3}(?=[\s、]|$))*)")
 _SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
-_PERSON = re.compile(r"^[\u4e00-\u9fff]{2,3}$(?<![报网社台局委办院部厅站会处室府区市县省团乡镇村所队科组])")
 # The dateline under a headline: 发布时间：… 来源：… 浏览：…
 _AFTER_ARTICLE = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|"
                             r"热点推荐|猜你喜欢|更多精彩|网友评论|精彩推荐)[】\]]?\s*[:：>]?")
+_HEAD_LINES, _KICKER_MAX = 3, 30
+_BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]")
+_DATE_ONLY = re.compile(r"^[\d\s年月日时分秒:：./\-]{8,24}$")
 _INFO_LINE = re.compile(r"^(?:发布时间|发布日期|发表时间|时间|日期|来源|作者|浏览|点击|阅读)\s*[:：]")
 _PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
                            "h3", "h4", "h5", "h6", "section"})
 
 
 def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) -> Extracted:
+    """One article page. A saved page wrapped as ``<text id="URL" title="…">`` (the capture
+    format of web-extraction datasets) lends its title when the page has no ``<title>``."""
     root = selector(html)
     overrides = overrides or {}
     meta = _meta(root)
-    title_tag = clean_line(" ".join(root.xpath("//title//text()").getall()))
+    title_tag = clean_line(" ".join(root.xpath("//title//text()").getall())
+                           or root.xpath("/html/body/*[1][self::text]/@title").get(""))
     page_lines = _page_lines(root)
     title = _override(root, overrides, "title") or _title(root, meta, title_tag, page_lines)
     body_node = _body_node(root, overrides.get("body"), title)
@@ -79,18 +88,48 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
         raise ExtractionError("no headline and no text block found")
     text = "\n".join(page_lines)
     override_date = _override(root, overrides, "published_at")
+    above, below = _margins(text, lines)
     published = (parse_datetime(override_date) if override_date else None) or _published(
-        meta, url, title, text)
+        meta, url, title, text, above)
+    lines, kicker = _trim_head(lines, title)
     extracted = Extracted(
-        url=url, title=title, paragraphs=lines, published_at=published,
+        url=url, title=title, kicker=kicker, paragraphs=lines, published_at=published,
         source=_source(meta), column=meta.get("columnname"),
     )
     finish(extracted)
     if not extracted.byline:
-        extracted.byline.merge(_header_byline(text, meta, title, extracted.source))
-    if extracted.title and extracted.paragraphs and extracted.paragraphs[0] == extracted.title:
-        extracted.paragraphs.pop(0)
+        extracted.byline.merge(_header_byline(text, meta, title, extracted.source,
+                                              (above, below)))
     return extracted
+
+
+def _trim_head(lines: list[str], title: str | None) -> tuple[list[str], str | None]:
+    """The first lines of a text block often repeat the page's header: a breadcrumb, the
+    headline, a dateline (发布时间：… 来源：…) or a bare date. They are not the article's text;
+    a short line standing right above the repeated headline is its kicker (引题)."""
+    key = _loose(title or "")
+    head, kicker = [], None
+    for line in lines[:_HEAD_LINES]:
+        if key and _loose(line) == key:
+            if head and len(head[-1]) <= _KICKER_MAX and not ends_sentence(head[-1]):
+                kicker = head.pop()
+            continue
+        if not (len(line) < 80 and (_INFO_LINE.match(line) or _BREADCRUMB.match(line)
+                                    or _DATE_ONLY.match(line))):
+            head.append(line)
+    return head + lines[_HEAD_LINES:], kicker
+
+
+def _margins(text: str, lines: list[str]) -> tuple[str, str]:
+    """The page text just above and just below the body: a post's header with its date and
+    author, an 编辑/来源/作者 block under the article."""
+    if not lines:
+        return "", ""
+    start = text.find(lines[0][:20])
+    end = text.find(lines[-1][-20:], max(start, 0))
+    above = text[max(start - _MARGIN, 0): start] if start > 0 else ""
+    below = text[end + len(lines[-1][-20:]): end + 20 + _MARGIN] if end >= 0 else ""
+    return above, below
 
 
 def _override(root: Selector, overrides: dict[str, str], name: str) -> str | None:
@@ -179,10 +218,11 @@ def _loose(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def _published(meta: dict[str, str], url: str, title: str | None, text: str
+def _published(meta: dict[str, str], url: str, title: str | None, text: str, above: str
                ) -> date | datetime | None:
-    """Meta publish date > the date standing right under the headline > a labelled date
-    (发布时间：…) > a modified-date meta > the URL date > the first date of the page."""
+    """Meta publish date > the date standing right under the headline > the date right above
+    the body (a post's header) > a labelled date (发布时间：…) > a modified-date meta > the URL
+    date > the first date of the page."""
     for name in _META_DATE:
         if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
             return value
@@ -191,6 +231,8 @@ def _published(meta: dict[str, str], url: str, title: str | None, text: str
         under = text[start + len(title or ""): start + len(title or "") + 200]
         if value := parse_datetime(under):
             return value
+    if above_dates := list(iter_datetimes(above)):
+        return above_dates[-1]
     for zone in (text[max(start, 0): max(start, 0) + 600], text):
         label = _DATE_LABEL.search(zone)
         if label and (value := parse_datetime(label.group(1))):
@@ -221,13 +263,14 @@ def _source(meta: dict[str, str]) -> str | None:
 
 
 def _header_byline(text: str, meta: dict[str, str], title: str | None,
-                   source: str | None) -> Byline:
-    """Author labels near the headline (作者：X), the author meta tag, or a 来源 that is a
-    person's name rather than an organisation."""
+                   source: str | None, margins: tuple[str, str]) -> Byline:
+    """Author labels (作者：X) near the headline or, without one, above the body, else just
+    below it; the author meta tag; or a 来源 that is a person's name, not an organisation."""
     byline = Byline()
     start = text.find(title[:12]) if title else -1
-    head = text[max(start, 0): max(start, 0) + 400] if start >= 0 else ""
-    label = _AUTHOR_LABEL.search(head)
+    above, below = margins
+    head = text[start: start + 400] if start >= 0 else above
+    label = _AUTHOR_LABEL.search(head) or _AUTHOR_LABEL.search(below)
     if label:
         name = label.group(1)
         credit = parse_credit(name) or parse_credit("作者 " + name)
@@ -238,7 +281,7 @@ def _header_byline(text: str, meta: dict[str, str], title: str | None,
     author = meta.get("author", "")
     if not byline and author and (credit := parse_credit("作者 " + author)):
         byline.merge(credit)
-    if not byline and source and _PERSON.match(source):
+    if not byline and source and PERSON.match(source):
         byline.add("reporters", source)
     return byline
 
@@ -262,14 +305,26 @@ def _body_lines(node: Selector | None, html: str) -> list[str]:
         return []
     links = {text for a in node.root.iter("a") if isinstance(node.root, etree._Element)
              if len(text := clean_line("".join(a.itertext()))) >= 2}
-    lines = [line for line in block_lines(node)
-             if _TEXTY.search(line) and len(line) > 1 and not _mostly_links(line, links)]
-    head = [line for line in lines[:3] if not (len(line) < 80 and _INFO_LINE.match(line))]
-    lines = head + lines[3:]
+    lines = [line for line in block_lines(node, _aside_within(node.root))
+             if _TEXTY.search(line) and len(line) > 1
+             and (not _mostly_links(line, links) or parse_credit(line))]
     for index, line in enumerate(lines):
         if index and _AFTER_ARTICLE.match(line):  # "相关报道：" and what follows is not the story
             return lines[:index]
     return lines
+
+
+def _aside_within(container: etree._Element) -> Callable[[etree._Element], bool]:
+    """Comment threads, comment forms and share bars that stand inside the article's container:
+    left out, unless one of them holds most of the container's text (a misnamed wrapper)."""
+    if not isinstance(container, etree._Element):
+        return lambda element: False
+    total = len("".join(container.itertext()))
+
+    def aside(element: etree._Element) -> bool:
+        return (element is not container and _class_weight(element) < 1
+                and len("".join(element.itertext())) < total / 2)
+    return aside
 
 
 def _mostly_links(line: str, links: set[str]) -> bool:
@@ -311,7 +366,18 @@ def _densest(root: Selector, title: str | None = None) -> Selector | None:
         return weight * hint * (2 if title and _near_title(element, title) else 1)
 
     leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
-    return Selector(root=max(leaders, key=weight), type="html")
+    return Selector(root=_first_post(max(leaders, key=weight)), type="html")
+
+
+def _first_post(best: etree._Element) -> etree._Element:
+    """A blog or forum page that shows several posts in look-alike containers (same tag, same
+    class) is the page of its first post: the densest post may be any of them."""
+    if not best.get("class"):
+        return best
+    alike = [element for element in best.getroottree().iter(best.tag)
+             if element.get("class") == best.get("class")
+             and len("".join(element.itertext()).strip()) >= _POST_MIN_TEXT]
+    return alike[0] if len(alike) >= _POSTS and alike[0] is not best else best
 
 
 def _class_weight(element: etree._Element) -> float:

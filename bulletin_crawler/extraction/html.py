@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from charset_normalizer import from_bytes
 from lxml import etree
 from parsel import Selector, SelectorList
-from charset_normalizer import from_bytes
 from w3lib.encoding import html_to_unicode
 
 BLOCK_TAGS = frozenset({
@@ -66,21 +68,24 @@ def select(root: Selector, query: str) -> SelectorList[Selector]:
     return root.css(query)
 
 
-def block_lines(node: Selector) -> list[str]:
-    """Text of an element as lines, one per block element or ``<br>``; scripts and comments out."""
+def block_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = None
+                ) -> list[str]:
+    """Text of an element as lines, one per block element or ``<br>``; scripts and comments out,
+    and the subtrees ``skip`` names (comment threads inside an article's container)."""
     root = node.root
     if isinstance(root, str):
         return [line for line in root.splitlines() if line.strip()]
     chunks: list[str] = []
-    _walk(root, chunks)
+    _walk(root, chunks, skip)
     return [line.strip() for line in "".join(chunks).split("\n") if line.strip()]
 
 
-def _walk(element: etree._Element, chunks: list[str]) -> None:
+def _walk(element: etree._Element, chunks: list[str],
+          skip: Callable[[etree._Element], bool] | None) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
-    if tag.lower() in SKIP_TAGS:
+    if tag.lower() in SKIP_TAGS or _hidden(element):
         return
-    if _hidden(element):
+    if skip is not None and tag and skip(element):
         return
     is_block = tag.lower() in BLOCK_TAGS
     if is_block:
@@ -88,7 +93,7 @@ def _walk(element: etree._Element, chunks: list[str]) -> None:
     if tag and element.text:  # comments and processing instructions have text too: skip it
         chunks.append(element.text)
     for child in element:
-        _walk(child, chunks)
+        _walk(child, chunks, skip)
         if child.tail:
             chunks.append(child.tail)
     if is_block:
