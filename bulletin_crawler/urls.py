@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -20,6 +21,7 @@ def strip_ignored_params(url: str) -> str:
     return url_query_cleaner(url, IGNORED_PARAMS, remove=True, keep_fragments=False)
 
 
+@lru_cache(maxsize=4096)  # the spider, the dedup and the store pipelines key the same URL
 def url_key(url: str) -> str:
     """Canonical key: scheme-less, lower-case host, sorted query, no ignored parameters,
     ``…/index.html`` and ``…/`` unified.

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from itemadapter import ItemAdapter
-
 from scrapy.utils.asyncio import create_looping_call
 
+from bulletin_crawler.contract import Article
 from bulletin_crawler.pipelines.store_client import StorePipelineBase
 from bulletin_crawler.urls import url_key
 
@@ -15,8 +14,8 @@ from bulletin_crawler.urls import url_key
 class StorePipeline(StorePipelineBase):
     flusher: Any = None
 
-    async def process_item(self, item: Any) -> Any:
-        doc = ItemAdapter(item).asdict()
+    async def process_item(self, item: Article) -> Article:
+        doc = item.to_document()
         doc["url_keys"] = [url_key(doc["url"])]
         await self.client.call(self.client.store.upsert, doc)
         self.stats.inc_value("bulletin/articles_stored")
