@@ -1,7 +1,8 @@
-"""The crawl's one store, shared by the deduplicate and store pipelines.
+"""The crawl's one store, shared by the spider, the deduplicate and store pipelines.
 
-Every store call runs on one worker thread: the reactor never waits on the database, and the
-store (an SQLite connection, a MongoClient) is only ever used by that thread.
+A network store (MongoDB) is called on one worker thread: the reactor never waits on the
+database, and the client is only ever used by that thread. A local store (SQLite) is called
+directly (:attr:`~bulletin_crawler.stores.ArticleStore.in_thread`).
 """
 
 from __future__ import annotations
@@ -31,11 +32,19 @@ class StoreClient:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulletin-store")
 
     async def call(self, method: Callable[..., T], *args: Any) -> T:
+        if not self.store.in_thread:
+            return method(*args)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, partial(method, *args))
 
     def submit(self, method: Callable[..., Any], *args: Any) -> None:
         """Run a write without waiting for it; it still happens before :meth:`close`."""
+        if not self.store.in_thread:
+            try:
+                method(*args)
+            except Exception as error:  # noqa: BLE001 - same as a failed write on the thread
+                logger.error("store write failed: %s", error)
+            return
         future = self._executor.submit(method, *args)
         future.add_done_callback(_log_failure)
 

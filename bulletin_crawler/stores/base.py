@@ -110,6 +110,11 @@ class Journal:
 class ArticleStore(ABC):
     """Buffered article storage. Subclasses implement the ``_``-prefixed methods."""
 
+    #: Whether crawls call this store on a worker thread. A network database can be slow or
+    #: down, so the reactor must never wait on it; a local one answers an index probe faster
+    #: than a thread hop costs.
+    in_thread: bool = True
+
     def __init__(self, batch_size: int = 200, journal: Path | None = None):
         self.batch_size = batch_size
         self.journal = Journal(journal) if journal else None
