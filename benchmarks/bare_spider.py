@@ -30,7 +30,8 @@ class BareSpider(scrapy.Spider):
                 yield response.follow(href, callback=self.parse_page)
             elif ARTICLE_LINK.search(href):
                 yield response.follow(href.split("?")[0], callback=self.parse_article)
-        if paging := TRS_PAGING.search(response.text):
+        paging = TRS_PAGING.search(response.text)
+        if paging and paging.group(2) == "0":  # the first list page names every other one
             count, _, name, ext = paging.groups()
             for page in range(1, int(count)):
                 yield response.follow(f"{name}_{page}.{ext}", callback=self.parse_page)

@@ -72,7 +72,8 @@ def cost(sizes: list[int], probes: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bulletin-dedup-"))
     store = SQLiteStore(folder / "bench.sqlite3", batch_size=5000)
     filled = 0
-    print(f"{'stored':>9} {'µs per lookup+insert':>22} {'of which lookups µs':>20} {'RSS MB':>8}")
+    print(f"{'stored':>9} {'µs per lookup+insert':>22} {'of which lookups µs':>20} "
+          f"{'writes/s':>9} {'RSS MB':>8}")
     for size in sizes:
         while filled < size:
             store.upsert(synthetic(rng, filled))
@@ -92,8 +93,9 @@ def cost(sizes: list[int], probes: int) -> None:
         store.flush()  # the batched writes of the probes count too
         total += time.perf_counter() - started
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        writes = probes / (total - lookups)  # buffered upserts and their batch flush
         print(f"{size:>9} {total / probes * 1e6:>22.1f} {lookups / probes * 1e6:>20.1f} "
-              f"{rss:>8.1f}")
+              f"{writes:>9.0f} {rss:>8.1f}")
     store.close()
     size_mb = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
     print(f"database on disk: {size_mb:.0f} MB ({folder})")

@@ -114,9 +114,15 @@ class EpaperSpider(SiteSpider):
         self.page_done(meta)
 
     def page_done(self, meta: dict[str, Any]) -> None:
+        """A day with no open page is over: its page sets are dropped (memory stays flat however
+        many days a crawl walks) and, unless a page failed, the store records it complete."""
         day = meta["issue_day"]
         self.open_pages[day].discard(meta["tracked_url"])
-        if not self.open_pages[day] and day not in self.failed_days:
+        if self.open_pages[day]:
+            return
+        self.open_pages.pop(day, None)
+        self.seen_pages.pop(day, None)
+        if day not in self.failed_days:
             client = store_client(self.crawler)
             client.submit(client.store.mark_days, self.site.key, [day.isoformat()])
             self.crawler.stats.inc_value("bulletin/days_completed")

@@ -70,7 +70,7 @@ class SQLiteStore(ArticleStore):
         self.db = sqlite3.connect(self.path, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA cache_size=-65536")  # 64 MB: index pages stay in memory
+        self.db.execute("PRAGMA cache_size=-8192")  # 8 MB; a bigger cache barely sped up 1M-article writes
         self.db.executescript(SCHEMA)
         self.replay()
 
