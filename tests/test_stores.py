@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bulletin_crawler.contract import Article, article_id, text_fingerprint
+from bulletin_crawler.pipelines.store_client import StoreClient
 from bulletin_crawler.stores import open_store, redact
 from bulletin_crawler.stores.base import ArticleQuery, ArticleStore, public
 from bulletin_crawler.stores.mongo import MongoStore
@@ -172,3 +175,18 @@ def test_real_mongo_server_round_trip():
     assert {"url_keys_unique", "content_hash", "site_published_at"} <= names
     store.articles.delete_many({})
     store.close()
+
+
+def test_the_local_store_is_called_directly_and_mongodb_on_the_worker_thread(make_store):
+    """SQLite answers an index probe faster than a thread hop; MongoDB may be slow or down and
+    must never block the reactor."""
+    store = make_store()
+    client = StoreClient(store)
+
+    async def caller_thread() -> str:
+        return await client.call(lambda: threading.current_thread().name)
+
+    name = asyncio.run(caller_thread())
+    assert name.startswith("bulletin-store") is store.in_thread
+    assert store.in_thread is isinstance(store, MongoStore)
+    asyncio.run(client.close())
