@@ -33,6 +33,14 @@ def test_own_pages_meet_their_floors():
     assert_floors(scores.figures(), BASELINE["eval"])
 
 
+def test_multilingual_pages_meet_their_floors():
+    """English, German, French, Spanish and Russian pages in common news, blog and government
+    templates (navigation, share bars, comments, related links, footers)."""
+    scores = evaluate(TESTS / "eval_multilingual")
+    assert scores.failures == []
+    assert_floors(scores.figures(), BASELINE["multilingual"])
+
+
 @needs_corpus
 @pytest.mark.parametrize("dataset", sorted(BASELINE["corpus"]))
 def test_development_corpus_meets_its_floors(dataset):

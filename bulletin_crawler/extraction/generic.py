@@ -57,7 +57,7 @@ _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headli
 _MARGIN = 150  # characters above and below the body where a post's date and author stand
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _PUNCT = re.compile(r"[，。！？；、：,!?;]")
-_TEXTY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*"
                            r"([^\s|，,。<]{2,20}(?:[ 、][\u4e00-\u9fff]{2,3}(?=[\s、]|$))*)")
 _SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
@@ -65,6 +65,11 @@ _SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，
 _AFTER_ARTICLE = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|"
                             r"热点推荐|猜你喜欢|更多精彩|网友评论|精彩推荐)[】\]]?\s*[:：>]?")
 _HEAD_LINES, _KICKER_MAX = 3, 30
+# An author meta tag that names people in a Latin or Cyrillic script (not a site or a URL).
+_LATIN_NAMES = re.compile(r"^(?:[^\W\d_][^\W\d_'.-]*\.?[ ,]?\s*){1,4}"
+                          r"(?:\s*(?:;|\band\b|&)\s*(?:[^\W\d_][^\W\d_'.-]*\.?[ ,]?\s*){1,4})*$")
+# A dateline at the top of a text: "2022-05-18 | Petra Schulz", "12.03.2024, Redaktion".
+_DATELINE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}\S*\s*[|,·/–-]\s*\S.{0,30}$")
 _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]")
 _DATE_ONLY = re.compile(r"^[\d\s年月日时分秒:：./\-]{8,24}$")
 _INFO_LINE = re.compile(r"^(?:发布时间|发布日期|发表时间|时间|日期|来源|作者|浏览|点击|阅读)\s*[:：]")
@@ -115,7 +120,7 @@ def _trim_head(lines: list[str], title: str | None) -> tuple[list[str], str | No
                 kicker = head.pop()
             continue
         if not (len(line) < 80 and (_INFO_LINE.match(line) or _BREADCRUMB.match(line)
-                                    or _DATE_ONLY.match(line))):
+                                    or _DATE_ONLY.match(line) or _DATELINE.match(line))):
             head.append(line)
     return head + lines[_HEAD_LINES:], kicker
 
@@ -281,6 +286,9 @@ def _header_byline(text: str, meta: dict[str, str], title: str | None,
     author = meta.get("author", "")
     if not byline and author and (credit := parse_credit("作者 " + author)):
         byline.merge(credit)
+    elif not byline and _LATIN_NAMES.match(author):  # "Jane Porter", "Porter, Jane; Li Wei"
+        for name in re.split(r"\s*(?:;|\band\b|&)\s*", author):
+            byline.add("reporters", name)
     if not byline and source and PERSON.match(source):
         byline.add("reporters", source)
     return byline
