@@ -244,6 +244,18 @@ def test_a_page_of_several_posts_is_the_page_of_its_first_post():
     assert article.published_at == datetime(2005, 6, 14, 3, 25, 55, tzinfo=SHANGHAI)
 
 
+def test_same_class_boxes_elsewhere_in_the_layout_are_not_posts():
+    boxes = "".join(f"<div class='box'>侧栏公告{n}：请广大市民注意防范电信诈骗，" + "提高警惕。" * 20
+                    + "</div>" for n in range(3))
+    story = "".join(f"<p>第{n}段，区政府召开常务会议，研究部署冬季供暖保障工作，要求确保群众温暖过冬。</p>"
+                    for n in range(10))
+    page = (f"<html><head><title>区政府召开常务会议_某区</title></head><body><table><tr>"
+            f"<td class='side'>{boxes}</td></tr></table><div id='main'><div class='col'>"
+            f"<div class='box'>{story}</div></div></div></body></html>")
+    article = parse_generic(page, "http://www.p.gov.cn/a.html")
+    assert article.paragraphs[0].startswith("第0段") and "侧栏" not in article.body
+
+
 def test_comments_inside_the_article_container_are_left_out():
     story = "".join(f"<p>　　第{n}段，播客让每个人都有发言的机会，同时每个收音者都可自主选择。</p>"
                     for n in range(8))

@@ -56,6 +56,7 @@ _LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom",
 _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
 _MARGIN = 150  # characters above and below the body where a post's date and author stand
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
+_STEP_INDEX = re.compile(r"\[\d+\]")
 _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*"
@@ -379,11 +380,15 @@ def _densest(root: Selector, title: str | None = None) -> Selector | None:
 
 def _first_post(best: etree._Element) -> etree._Element:
     """A blog or forum page that shows several posts in look-alike containers (same tag, same
-    class) is the page of its first post: the densest post may be any of them."""
+    class, same place in the tree) is the page of its first post: the densest post may be any
+    of them. (Same-class boxes elsewhere in the layout, a sidebar's, do not count.)"""
     if not best.get("class"):
         return best
-    alike = [element for element in best.getroottree().iter(best.tag)
+    tree = best.getroottree()
+    place = _STEP_INDEX.sub("", tree.getpath(best))
+    alike = [element for element in tree.iter(best.tag)
              if element.get("class") == best.get("class")
+             and _STEP_INDEX.sub("", tree.getpath(element)) == place
              and len("".join(element.itertext()).strip()) >= _POST_MIN_TEXT]
     return alike[0] if len(alike) >= _POSTS and alike[0] is not best else best
 
