@@ -256,6 +256,16 @@ def test_same_class_boxes_elsewhere_in_the_layout_are_not_posts():
     assert article.paragraphs[0].startswith("第0段") and "侧栏" not in article.body
 
 
+def test_wechat_article_is_dated_by_its_script_time_not_the_relative_label():
+    page = ("<html><head><title>区里召开会议</title></head><body><h1>区里召开会议</h1>"
+            "<em id='publish_time'>前天</em><div id='js_content'>"
+            + "<p>11日上午，区里召开会议，部署春季防火工作，要求各街道落实责任。</p>" * 3
+            + "</div><script>var nickname = \"某区发布\"; var ct = \"1581418070\";</script>"
+            "</body></html>")
+    article = parse_generic(page, "https://mp.weixin.qq.com/s/abc")
+    assert article.published_at == datetime(2020, 2, 11, 18, 47, 50, tzinfo=SHANGHAI)
+
+
 def test_comments_inside_the_article_container_are_left_out():
     story = "".join(f"<p>　　第{n}段，播客让每个人都有发言的机会，同时每个收音者都可自主选择。</p>"
                     for n in range(8))

@@ -20,7 +20,12 @@ from lxml import etree
 from parsel import Selector
 
 from bulletin_crawler.extraction.bylines import PERSON, Byline, parse_credit
-from bulletin_crawler.extraction.dates import date_from_url, iter_datetimes, parse_datetime
+from bulletin_crawler.extraction.dates import (
+    SHANGHAI,
+    date_from_url,
+    iter_datetimes,
+    parse_datetime,
+)
 from bulletin_crawler.extraction.html import (
     SKIP_TAGS,
     ExtractionError,
@@ -57,6 +62,7 @@ _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headli
 _MARGIN = 150  # characters above and below the body where a post's date and author stand
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _STEP_INDEX = re.compile(r"\[\d+\]")
+_WECHAT_CT = re.compile(r"var\s+ct\s*=\s*\"(\d{10})\"")
 _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*"
@@ -96,7 +102,7 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     override_date = _override(root, overrides, "published_at")
     above, below = _margins(text, lines)
     published = (parse_datetime(override_date) if override_date else None) or _published(
-        meta, url, title, text, above)
+        meta, url, title, text, above, _script_time(html))
     lines, kicker = _trim_head(lines, title)
     extracted = Extracted(
         url=url, title=title, kicker=kicker, paragraphs=lines, published_at=published,
@@ -224,14 +230,17 @@ def _loose(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def _published(meta: dict[str, str], url: str, title: str | None, text: str, above: str
-               ) -> date | datetime | None:
-    """Meta publish date > the date standing right under the headline > the date right above
-    the body (a post's header) > a labelled date (发布时间：…) > a modified-date meta > the URL
-    date > the first date of the page."""
+def _published(meta: dict[str, str], url: str, title: str | None, text: str, above: str,
+               script_time: datetime | None = None) -> date | datetime | None:
+    """Meta publish date > the publish time a page script holds (WeChat articles show only
+    "前天" until the script runs) > the date standing right under the headline > the date right
+    above the body (a post's header) > a labelled date (发布时间：…) > a modified-date meta >
+    the URL date > the first date of the page."""
     for name in _META_DATE:
         if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
             return value
+    if script_time is not None:
+        return script_time
     start = text.find(title[:12]) if title else -1
     if start >= 0:
         under = text[start + len(title or ""): start + len(title or "") + 200]
@@ -247,6 +256,12 @@ def _published(meta: dict[str, str], url: str, title: str | None, text: str, abo
         if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
             return value
     return date_from_url(url) or parse_datetime(text[:3000])
+
+
+def _script_time(html: str) -> datetime | None:
+    """WeChat public-account articles: ``var ct = "1581418070"`` (Unix seconds)."""
+    found = _WECHAT_CT.search(html)
+    return datetime.fromtimestamp(int(found.group(1)), SHANGHAI) if found else None
 
 
 def _iso(value: str) -> date | None:
