@@ -68,7 +68,6 @@ _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*"
                            r"([^\s|，,。<]{2,20}(?:[ 、][\u4e00-\u9fff]{2,3}(?=[\s、]|$))*)")
 _SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
-# The dateline under a headline: 发布时间：… 来源：… 浏览：…
 _AFTER_ARTICLE = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|"
                             r"热点推荐|猜你喜欢|更多精彩|网友评论|精彩推荐)[】\]]?\s*[:：>]?")
 _HEAD_LINES, _KICKER_MAX = 3, 30
@@ -79,6 +78,7 @@ _LATIN_NAMES = re.compile(r"^(?:[^\W\d_][^\W\d_'.-]*\.?[ ,]?\s*){1,4}"
 _DATELINE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}\S*\s*[|,·/–-]\s*\S.{0,30}$")
 _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]")
 _DATE_ONLY = re.compile(r"^[\d\s年月日时分秒:：./\-]{8,24}$")
+# The dateline under a headline: 发布时间：… 来源：… 浏览：…
 _INFO_LINE = re.compile(r"^(?:发布时间|发布日期|发表时间|时间|日期|来源|作者|浏览|点击|阅读)\s*[:：]")
 _PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
                            "h3", "h4", "h5", "h6", "section"})
@@ -102,7 +102,7 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     override_date = _override(root, overrides, "published_at")
     above, below = _margins(text, lines)
     published = (parse_datetime(override_date) if override_date else None) or _published(
-        meta, url, title, text, above, _script_time(html))
+        meta, url, title, text, above, html)
     lines, kicker = _trim_head(lines, title)
     extracted = Extracted(
         url=url, title=title, kicker=kicker, paragraphs=lines, published_at=published,
@@ -138,9 +138,10 @@ def _margins(text: str, lines: list[str]) -> tuple[str, str]:
     if not lines:
         return "", ""
     start = text.find(lines[0][:20])
-    end = text.find(lines[-1][-20:], max(start, 0))
+    tail = lines[-1][-20:]
+    end = text.find(tail, max(start, 0))
     above = text[max(start - _MARGIN, 0): start] if start > 0 else ""
-    below = text[end + len(lines[-1][-20:]): end + 20 + _MARGIN] if end >= 0 else ""
+    below = text[end + len(tail): end + len(tail) + _MARGIN] if end >= 0 else ""
     return above, below
 
 
@@ -231,7 +232,7 @@ def _loose(text: str) -> str:
 
 
 def _published(meta: dict[str, str], url: str, title: str | None, text: str, above: str,
-               script_time: datetime | None = None) -> date | datetime | None:
+               html: str) -> date | datetime | None:
     """Meta publish date > the publish time a page script holds (WeChat articles show only
     "前天" until the script runs) > the date standing right under the headline > the date right
     above the body (a post's header) > a labelled date (发布时间：…) > a modified-date meta >
@@ -239,7 +240,7 @@ def _published(meta: dict[str, str], url: str, title: str | None, text: str, abo
     for name in _META_DATE:
         if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
             return value
-    if script_time is not None:
+    if script_time := _script_time(html):
         return script_time
     start = text.find(title[:12]) if title else -1
     if start >= 0:
