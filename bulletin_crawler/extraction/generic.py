@@ -72,8 +72,9 @@ _AFTER_ARTICLE = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读
                             r"热点推荐|猜你喜欢|更多精彩|网友评论|精彩推荐)[】\]]?\s*[:：>]?")
 _HEAD_LINES, _KICKER_MAX = 3, 30
 # An author meta tag that names people in a Latin or Cyrillic script (not a site or a URL).
-_LATIN_NAMES = re.compile(r"^(?:[^\W\d_][^\W\d_'.-]*\.?[ ,]?\s*){1,4}"
-                          r"(?:\s*(?:;|\band\b|&)\s*(?:[^\W\d_][^\W\d_'.-]*\.?[ ,]?\s*){1,4})*$")
+_NAME_WORDS = r"(?:[^\W\d_][^\W\d_'.-]*\.?[ ,]?\s*){1,4}"
+_NAME_JOIN = re.compile(r"\s*(?:;|\band\b|&)\s*")
+_LATIN_NAMES = re.compile(rf"^{_NAME_WORDS}(?:{_NAME_JOIN.pattern}{_NAME_WORDS})*$")
 # A dateline at the top of a text: "2022-05-18 | Petra Schulz", "12.03.2024, Redaktion".
 _DATELINE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}\S*\s*[|,·/–-]\s*\S.{0,30}$")
 _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]")
@@ -304,7 +305,7 @@ def _header_byline(text: str, meta: dict[str, str], title: str | None,
     if not byline and author and (credit := parse_credit("作者 " + author)):
         byline.merge(credit)
     elif not byline and _LATIN_NAMES.match(author):  # "Jane Porter", "Porter, Jane; Li Wei"
-        for name in re.split(r"\s*(?:;|\band\b|&)\s*", author):
+        for name in _NAME_JOIN.split(author):
             byline.add("reporters", name)
     if not byline and source and PERSON.match(source):
         byline.add("reporters", source)
