@@ -7,9 +7,11 @@ stored documents. The real-server suite at the end runs when BULLETIN_TEST_MONGO
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 
 from bulletin_crawler.demo import DEMO_DIR, DEMO_SITE_ROOT
+from bulletin_crawler.stores.journal import Journal, store_identity
 from bulletin_crawler.stores.mongo import MongoStore
 from bulletin_crawler.stores.schema import ARTICLE_SCHEMA
 
@@ -68,7 +71,7 @@ def crawl_demo(serve, tmp_path: Path, store: str, loglevel: str = "WARNING") -> 
                               origin, "--since", "2020-11-28", "--until", "2020-11-30",
                               "--store", store, "--loglevel", loglevel,
                               "-s", "DOWNLOAD_DELAY=0", "-s", "BULLETIN_MONGO_TIMEOUT_MS=300",
-                              "-s", f"BULLETIN_JOURNAL={tmp_path / 'journal.jsonl'}",
+                              "-s", f"BULLETIN_JOURNAL_DIR={tmp_path / 'journal'}",
                               cwd=tmp_path)
     return result.stdout + result.stderr
 
@@ -76,18 +79,42 @@ def crawl_demo(serve, tmp_path: Path, store: str, loglevel: str = "WARNING") -> 
 def test_an_outage_loses_nothing_and_replay_never_duplicates(serve, tmp_path, mongo_client):
     down = f"mongodb://127.0.0.1:{free_closed_port()}/bulletin"
     summary = crawl_demo(serve, tmp_path, down)  # a real closed port: every write refused
-    assert "finish reason: finished" in summary and "waiting 7" in summary
-    journal = tmp_path / "journal.jsonl"
-    written = journal.read_text(encoding="utf-8")
-    assert len(written.splitlines()) == 7  # 6 stories + 1 more place of a repeated one
+    assert "finish reason: finished" in summary and "waiting 10" in summary
+    [journal_file] = (tmp_path / "journal").iterdir()
+    written = journal_file.read_text(encoding="utf-8")
+    ops = [json.loads(line) for line in written.splitlines()]
+    assert ops[0] == {"journal_of": store_identity(down)}  # the journal names its store
+    # 6 stories, 1 more place of a repeated one, and the 3 days (one without an issue) marked
+    assert Counter(op.get("op") for op in ops[1:]) == {"upsert": 6, "add_source": 1,
+                                                       "mark_days": 3}
+    for index, op in enumerate(ops):  # each day is marked behind every article of that day
+        if op.get("op") == "mark_days":
+            later = [o for o in ops[index:] if o.get("op") == "upsert"]
+            assert not any(o["doc"]["published_at"][:10] in op["days"] for o in later)
+    journal = Journal.for_store(tmp_path / "journal", down)  # the same server, back up
     back = MongoStore("mongodb://localhost/bulletin", client=mongo_client, journal=journal)
-    assert back.count() == 6 and not journal.exists()  # replayed on open
+    assert back.count() == 6 and not journal_file.exists()  # replayed on open
+    assert back.completed_days("demo-daily") == {"2020-11-28", "2020-11-29", "2020-11-30"}
     repeated = next(doc for doc in back.iter_articles() if len(doc["sources"]) == 2)
     assert repeated["title"] == "管城回族区启动老旧小区改造三年行动"
-    journal.write_text(written, encoding="utf-8")  # the same writes once more
-    assert back.replay() == 7 and back.count() == 6
+    journal_file.write_text(written, encoding="utf-8")  # the same writes once more
+    assert back.replay() == 10 and back.count() == 6
     assert len(back.get(repeated["id"])["sources"]) == 2
     back.close()
+
+
+def test_a_journal_is_only_replayed_into_its_own_store(serve, tmp_path):
+    down = f"mongodb://127.0.0.1:{free_closed_port()}/bulletin"
+    crawl_demo(serve, tmp_path, down)
+    [journal_file] = (tmp_path / "journal").iterdir()
+    kept = journal_file.read_text(encoding="utf-8")
+    other = f"sqlite:///{tmp_path}/other.sqlite3"
+    summary = crawl_demo(serve, tmp_path, other)  # another store, the same working folder
+    assert "stored 6" in summary
+    assert journal_file.read_text(encoding="utf-8") == kept  # untouched, still for MongoDB
+    assert {path.name for path in (tmp_path / "journal").iterdir()} == {journal_file.name}
+    with pytest.raises(ValueError, match="holds writes for mongodb://"):
+        Journal(journal_file, store_identity(other)).read()
 
 
 def test_stored_documents_satisfy_the_validator_and_use_bson_dates(serve, tmp_path,
@@ -115,7 +142,7 @@ def test_runs_are_recorded_and_listed(serve, tmp_path):
     crawl_demo(serve, tmp_path, store)
     table = run_bulletin("runs", "--store", store, cwd=tmp_path).stdout.splitlines()
     assert table[0].split()[:3] == ["started", "at", "site"]
-    assert len(table) == 3 and all("demo-daily" in row and "finished" in row for row in table[1:])
+    assert len(table) == 3 and all("demo-daily" in row and " ok " in row for row in table[1:])
 
 
 def test_export_filters_and_parquet(serve, tmp_path):

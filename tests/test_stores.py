@@ -12,7 +12,7 @@ import pytest
 
 from bulletin_crawler.contract import Article, article_id, text_fingerprint
 from bulletin_crawler.pipelines.store_client import StoreClient
-from bulletin_crawler.stores import open_store, redact
+from bulletin_crawler.stores import StoreError, open_store, redact
 from bulletin_crawler.stores.base import ArticleQuery, ArticleStore, public
 from bulletin_crawler.stores.mongo import MongoStore
 from bulletin_crawler.stores.sqlite import SQLiteStore
@@ -150,7 +150,7 @@ def test_open_store_by_uri(tmp_path):
     store = open_store(f"sqlite:///{tmp_path}/x/y.sqlite3")
     assert isinstance(store, SQLiteStore) and Path(store.path).parent.is_dir()
     store.close()
-    with pytest.raises(ValueError, match="unknown store URI 'redis://u:\\*\\*\\*@h'"):
+    with pytest.raises(StoreError, match="unknown store URI 'redis://u:\\*\\*\\*@h'"):
         open_store("redis://u:secret@h")
     assert redact("mongodb://user:pw@host/db") == "mongodb://user:***@host/db"
 

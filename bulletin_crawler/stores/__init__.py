@@ -8,31 +8,40 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bulletin_crawler.stores.base import ArticleStore, Match
+from bulletin_crawler.stores.base import ArticleStore, Match, StoreError
+from bulletin_crawler.stores.journal import Journal
 
 DEFAULT_STORE_URI = "sqlite:///data/bulletin.sqlite3"
 STORE_ENV = "BULLETIN_STORE"
+SCHEMES = "sqlite:///PATH, mongodb://HOST/DB or mongodb+srv://HOST/DB"
 
-__all__ = ["DEFAULT_STORE_URI", "STORE_ENV", "ArticleStore", "Match", "open_store", "redact"]
+__all__ = ["DEFAULT_STORE_URI", "STORE_ENV", "ArticleStore", "Match", "StoreError",
+           "open_store", "redact"]
 
 
-def open_store(uri: str, batch_size: int = 200, journal: Path | None = None,
-               server_timeout_ms: int = 5000) -> ArticleStore:
-    """Open the store a URI names; raises ValueError for a scheme no store handles. Writes the
-    database refuses go to ``journal`` and are replayed when it is back."""
-    if uri.startswith("sqlite:///"):
+def open_store(uri: str, batch_size: int = 200, journal_dir: Path | None = None,
+               server_timeout_ms: int = 5000, create: bool = True) -> ArticleStore:
+    """Open the store a URI names. Writes the database refuses go to this store's journal in
+    ``journal_dir`` and are replayed when it is back. With ``create=False`` (commands that
+    only read) a store that does not exist or cannot be reached is an error, not a new one.
+    Raises :class:`StoreError` with a one-line message naming the store."""
+    journal = Journal.for_store(journal_dir, uri) if journal_dir else None
+    if uri.startswith("sqlite:///") and len(uri) > len("sqlite:///"):
         from bulletin_crawler.stores.sqlite import SQLiteStore
 
         return SQLiteStore(Path(uri.removeprefix("sqlite:///")), batch_size=batch_size,
-                           journal=journal)
+                           journal=journal, create=create)
     if uri.startswith(("mongodb://", "mongodb+srv://")):
         from bulletin_crawler.stores.mongo import MongoStore
 
         return MongoStore(uri, batch_size=batch_size, journal=journal,
-                          server_timeout_ms=server_timeout_ms)
-    raise ValueError(f"unknown store URI {redact(uri)!r}: use sqlite:///PATH or mongodb://HOST/DB")
+                          server_timeout_ms=server_timeout_ms, create=create)
+    raise StoreError(f"unknown store URI {redact(uri)!r}: expected {SCHEMES}")
 
 
-def redact(uri: str) -> str:
-    """The URI with any password replaced, safe to print or log."""
-    return re.sub(r"(?<=://)([^:/@]+):[^@/]*@", r"\1:***@", uri)
+def redact(text: str) -> str:
+    """A URI (or a message quoting one) with every password replaced, safe to print or log:
+    ``user:secret@`` and ``password=secret`` options alike."""
+    text = re.sub(r"(?<=://)([^:/@\s]+):[^@/\s]*@", r"\1:***@", text)
+    return re.sub(r"(?i)((?:password|passwd|pwd|secret|token)=)(?!\*\*\*)[^&\s'\"]*", r"\1***",
+                  text)

@@ -3,25 +3,42 @@
 A store keeps one document per story. Pipelines ask :meth:`ArticleStore.match` whether a page's
 URL or text is already known and :meth:`~ArticleStore.near` for near copies, then either
 :meth:`~ArticleStore.upsert` a document or :meth:`~ArticleStore.add_source` to an existing one.
-Spiders ask :meth:`~ArticleStore.known_urls` before requesting pages and record finished e-paper
-days with :meth:`~ArticleStore.mark_days`. Writes are buffered and sent in batches; every read
-sees buffered writes too, so a batch never hides a duplicate.
+Spiders ask :meth:`~ArticleStore.known_urls` before requesting pages, record finished e-paper
+days with :meth:`~ArticleStore.mark_days` and pages that failed with
+:meth:`~ArticleStore.record_failure`. Writes are buffered and sent in batches, in the order they
+were made (a day mark lands after the articles of that day); every read sees buffered writes too,
+so a batch never hides a duplicate. Crawl records (``crawl_runs``) are written at once: a run
+that is killed still leaves its record behind.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
+import socket
 import time
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bulletin_crawler.contract import INTERNAL_FIELDS
+from bulletin_crawler.stores.journal import (
+    AddSource,
+    ClearFailures,
+    Journal,
+    MarkDays,
+    Operation,
+    RecordFailure,
+    Upsert,
+)
+
+
+class StoreError(Exception):
+    """A store that cannot be used as asked (missing, not a database, unreachable); the
+    message names the store (credentials redacted) and what is expected."""
 
 
 @dataclass(frozen=True)
@@ -42,20 +59,6 @@ class Candidate:
     duplicate_of: str | None
 
 
-@dataclass(frozen=True)
-class Upsert:
-    doc: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class AddSource:
-    id: str
-    source: dict[str, str]
-    url_key: str
-    updated_at: str
-
-
-Operation = Upsert | AddSource
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 30.0  # seconds a failed database is left alone before it is tried again
 
@@ -70,43 +73,6 @@ class ArticleQuery:
     region: str | None = None
 
 
-class Journal:
-    """Writes that could not reach the store, one JSON line each, fsynced: nothing is lost when
-    the database is down, and replaying them (upserts by id) can never duplicate a story."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def append(self, ops: list[Operation]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as out:
-            for op in ops:
-                kind = "add_source" if isinstance(op, AddSource) else "upsert"
-                out.write(json.dumps({"op": kind, **asdict(op)}, ensure_ascii=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-
-    def read(self) -> list[Operation]:
-        if not self.path.exists():
-            return []
-        ops: list[Operation] = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                kind = record.pop("op")
-                ops.append(AddSource(**record) if kind == "add_source" else Upsert(**record))
-        return ops
-
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-    def __len__(self) -> int:
-        if not self.path.exists():
-            return 0
-        with self.path.open(encoding="utf-8") as lines:
-            return sum(1 for line in lines if line.strip())
-
-
 class ArticleStore(ABC):
     """Buffered article storage. Subclasses implement the ``_``-prefixed methods."""
 
@@ -115,9 +81,9 @@ class ArticleStore(ABC):
     #: than a thread hop costs.
     in_thread: bool = True
 
-    def __init__(self, batch_size: int = 200, journal: Path | None = None):
+    def __init__(self, batch_size: int = 200, journal: Journal | None = None):
         self.batch_size = batch_size
-        self.journal = Journal(journal) if journal else None
+        self.journal = journal
         self._offline_until = 0.0
         self._ops: list[Operation] = []
         self._pending_urls: dict[str, str] = {}
@@ -161,6 +127,18 @@ class ArticleStore(ABC):
         rest = [key for key in url_keys if key not in known]
         return known | (self._read(self._known_stored, set(), rest) if rest else set())
 
+    def completed_days(self, site: str) -> set[str]:
+        """Issue days (ISO dates) of a site that a crawl walked completely (none known while
+        the database is down: the days are walked again)."""
+        return self._read(self._completed_days, set(), site)
+
+    def failures(self, site: str) -> list[dict[str, Any]]:
+        """The site's pages that failed and have not produced an article since, most recent
+        first: ``url``, ``url_key``, ``kind``, ``reason``, ``attempts``, ``first_failed_at``,
+        ``last_failed_at`` and the ``meta`` a retry needs (none known while the database is
+        down)."""
+        return self._read(self._failures, [], site)
+
     def _read(self, method: Any, default: Any, *args: Any) -> Any:
         """A database read; with a journal, a database that is down answers ``default`` (the
         crawl goes on, journaled writes are still seen) instead of stopping the crawl."""
@@ -176,12 +154,14 @@ class ArticleStore(ABC):
 
     def _went_offline(self, error: Exception) -> None:
         self._offline_until = time.monotonic() + RETRY_AFTER
-        logger.warning("store unavailable (%s); retrying in %.0f s", error, RETRY_AFTER)
+        logger.warning("store unavailable (%s); retrying in %.0f s", short_error(error),
+                       RETRY_AFTER)
 
     # --- writes --------------------------------------------------------------------------------
     def upsert(self, doc: dict[str, Any]) -> None:
         """Insert a new document or update the one with the same ``id`` (keeping its
-        ``first_seen_at`` and every source it already had)."""
+        ``first_seen_at`` and every source it already had). Failures recorded for its URLs
+        are cleared in the same write."""
         self._queue(Upsert(doc))
 
     def add_source(self, doc_id: str, source: dict[str, str], url_key: str,
@@ -189,18 +169,31 @@ class ArticleStore(ABC):
         """Record one more place where an already stored story appeared."""
         self._queue(AddSource(doc_id, source, url_key, updated_at))
 
+    def mark_days(self, site: str, days: Iterable[str]) -> None:
+        """Record e-paper days as walked to the end, behind every write queued before."""
+        self._queue(MarkDays(site, list(days)))
+
+    def record_failure(self, site: str, url: str, url_key: str, kind: str, reason: str,
+                       at: str, meta: dict[str, Any] | None = None) -> None:
+        """Remember a page that produced no article (one more attempt of it)."""
+        self._queue(RecordFailure(site, url_key, url, kind, reason, at, meta or {}))
+
+    def clear_failures(self, url_keys: list[str]) -> None:
+        """Forget failures of pages that are now stored or known to be unchanged."""
+        self._queue(ClearFailures(list(url_keys)))
+
     def _index(self, op: Operation) -> None:
         """Make a write not yet in the database visible to every read."""
         if isinstance(op, AddSource):
             self._pending_urls[op.url_key] = op.id
-            return
-        doc = op.doc
-        self._pending_docs[doc["id"]] = doc
-        for key in doc["url_keys"]:
-            self._pending_urls[key] = doc["id"]
-        self._pending_hashes[doc["content_hash"]] = doc["id"]
-        for band in (doc.get("fingerprint") or {}).get("bands", ()):
-            self._pending_bands[band].append(doc["id"])
+        elif isinstance(op, Upsert):
+            doc = op.doc
+            self._pending_docs[doc["id"]] = doc
+            for key in doc["url_keys"]:
+                self._pending_urls[key] = doc["id"]
+            self._pending_hashes[doc["content_hash"]] = doc["id"]
+            for band in (doc.get("fingerprint") or {}).get("bands", ()):
+                self._pending_bands[band].append(doc["id"])
 
     def flush(self) -> int:
         """Write everything buffered; returns how many operations were written. When the
@@ -271,30 +264,43 @@ class ArticleStore(ABC):
         if len(self._ops) >= self.batch_size:
             self.flush()
 
-    # --- runs and e-paper days ------------------------------------------------------------------
-    @abstractmethod
-    def record_run(self, run: dict[str, Any]) -> None:
-        """Keep one crawl's record (``crawl_runs``)."""
+    # --- crawl records: written at once, never buffered ------------------------------------------
+    def start_run(self, run: dict[str, Any]) -> None:
+        """Keep a crawl's record as it starts (``status: running``, a ``run_id``): a crawl that
+        is killed leaves it behind, and readers see it as ``interrupted`` once its heartbeat is
+        older than its ``stale_after`` seconds."""
+        self._start_run(run)
 
-    @abstractmethod
+    def update_run(self, run_id: str, fields: dict[str, Any]) -> None:
+        """Change a crawl's record: its heartbeat while it runs, its figures when it ends."""
+        self._update_run(run_id, fields)
+
     def iter_runs(self, limit: int = 20, site: str | None = None) -> Iterator[dict[str, Any]]:
-        """Recent crawl records, newest first."""
+        """Recent crawl records, newest first, with ``status`` as it stands now (``running``,
+        ``ok``, ``failed`` or ``interrupted``)."""
+        now = datetime.now().astimezone()
+        for run in self._iter_runs(limit, site):
+            yield with_status(run, now)
 
-    def completed_days(self, site: str) -> set[str]:
-        """Issue days (ISO dates) of a site that a crawl walked completely (none known while
-        the database is down: the days are walked again)."""
-        return self._read(self._completed_days, set(), site)
+    def last_run(self, site: str) -> dict[str, Any] | None:
+        return next(self.iter_runs(1, site), None)
 
-    def mark_days(self, site: str, days: Iterable[str]) -> None:
-        self._read(self._mark_days, None, site, list(days))
+    # --- what a backend provides ---------------------------------------------------------------
+    @abstractmethod
+    def _start_run(self, run: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def _update_run(self, run_id: str, fields: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def _iter_runs(self, limit: int, site: str | None) -> Iterator[dict[str, Any]]: ...
 
     @abstractmethod
     def _completed_days(self, site: str) -> set[str]: ...
 
     @abstractmethod
-    def _mark_days(self, site: str, days: list[str]) -> None: ...
+    def _failures(self, site: str) -> list[dict[str, Any]]: ...
 
-    # --- what a backend provides ---------------------------------------------------------------
     @abstractmethod
     def _match_url(self, url_key: str) -> Match | None: ...
 
@@ -314,7 +320,8 @@ class ArticleStore(ABC):
     def _known_stored(self, url_keys: list[str]) -> set[str]: ...
 
     @abstractmethod
-    def _write(self, ops: list[Operation]) -> None: ...
+    def _write(self, ops: list[Operation]) -> None:
+        """Write ``ops`` in order, all or nothing where the backend allows."""
 
     @abstractmethod
     def _close(self) -> None: ...
@@ -325,6 +332,44 @@ class ArticleStore(ABC):
 
     @abstractmethod
     def count(self) -> int: ...
+
+
+def short_error(error: BaseException) -> str:
+    """A driver's error in one short line (pymongo's carry the whole topology description)."""
+    text = (str(error).splitlines() or [type(error).__name__])[0]
+    for cut in (" (configured timeouts", ", Timeout:", ", Topology Description"):
+        text = text.split(cut)[0]
+    return text[:200]
+
+
+def with_status(run: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A crawl record whose ``running`` status is believed only while its process lives (on
+    this host) or its heartbeat is fresh (elsewhere); records from before run statuses existed
+    get one from their finish reason."""
+    status = run.get("status")
+    if status is None:
+        status = "ok" if run.get("finish_reason") == "finished" else "failed"
+    elif status == "running" and not _alive(run, now):
+        status = "interrupted"
+    return {**run, "status": status}
+
+
+def _alive(run: dict[str, Any], now: datetime) -> bool:
+    if run.get("host") == socket.gethostname() and isinstance(run.get("pid"), int):
+        try:
+            os.kill(run["pid"], 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # a process of another user holds that pid
+            pass
+        else:
+            return True
+    beat = run.get("heartbeat_at") or run.get("started_at")
+    try:
+        age = (now - datetime.fromisoformat(beat)).total_seconds() if beat else 0.0
+    except (TypeError, ValueError):
+        age = 0.0
+    return not age > float(run.get("stale_after") or 0) > 0
 
 
 def public(doc: dict[str, Any]) -> dict[str, Any]:

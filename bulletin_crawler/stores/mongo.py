@@ -11,23 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, MongoClient, UpdateOne
+from pymongo import ASCENDING, DESCENDING, DeleteMany, MongoClient, UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import CollectionInvalid, PyMongoError
 from pymongo.uri_parser import parse_uri
 
 from bulletin_crawler.extraction.dates import SHANGHAI
+from bulletin_crawler.stores import redact
 from bulletin_crawler.stores.base import (
-    AddSource,
     ArticleQuery,
     ArticleStore,
     Candidate,
     Match,
-    Operation,
+    StoreError,
     logger,
+)
+from bulletin_crawler.stores.journal import (
+    AddSource,
+    ClearFailures,
+    Journal,
+    MarkDays,
+    Operation,
+    RecordFailure,
+    Upsert,
 )
 from bulletin_crawler.stores.schema import ARTICLE_SCHEMA, DATE_FIELDS
 
@@ -43,24 +51,37 @@ INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
 ]
 _MERGED_ON_WRITE = ("_id", "first_seen_at", "sources", "url_keys")
 _HIDDEN = {"_id": 0, "url_keys": 0, "fingerprint": 0}
+_RUN_DATES = ("started_at", "finished_at", "heartbeat_at")
 
 
 class MongoStore(ArticleStore):
     def __init__(self, uri: str, batch_size: int = 200, client: MongoClient[Any] | None = None,
-                 server_timeout_ms: int = 5000, journal: Path | None = None):
+                 server_timeout_ms: int = 5000, journal: Journal | None = None,
+                 create: bool = True):
         super().__init__(batch_size, journal)
-        self.database_name = parse_uri(uri).get("database") or DEFAULT_DATABASE
-        self.client: MongoClient[Any] = client or MongoClient(
-            uri, tz_aware=True, serverSelectionTimeoutMS=server_timeout_ms)
+        shown = redact(uri)
+        try:
+            self.database_name = parse_uri(uri).get("database") or DEFAULT_DATABASE
+            self.client: MongoClient[Any] = client or MongoClient(
+                uri, tz_aware=True, serverSelectionTimeoutMS=server_timeout_ms)
+        except (PyMongoError, ValueError) as error:
+            raise StoreError(f"{shown}: not a usable MongoDB URI ({redact(str(error))}); "
+                             "expected mongodb://HOST[:PORT]/DATABASE, credentials as user:password@HOST") from None
         database = self.client[self.database_name]
         self.articles: Collection[Any] = database["articles"]
         self.days: Collection[Any] = database["crawl_days"]
         self.runs: Collection[Any] = database["crawl_runs"]
+        self.failed: Collection[Any] = database["failed_urls"]
         self.prepared = False
         try:
             self.prepare()
         except PyMongoError as error:  # down now: writes are journaled, prepared later
-            logger.warning("MongoDB unavailable on open (%s); writes go to the journal", error)
+            if journal is None and not create:  # a reader has nothing to fall back on
+                self.client.close()
+                raise StoreError(f"{shown}: MongoDB cannot be reached "
+                                 f"({redact(str(error)).splitlines()[0][:200]})") from None
+            logger.warning("MongoDB unavailable on open (%s); writes go to the journal",
+                           redact(str(error)).splitlines()[0][:200])
         self.replay()
 
     def prepare(self) -> None:
@@ -78,6 +99,9 @@ class MongoStore(ArticleStore):
             self.articles.create_index(keys, **options)
         self.runs.create_index([("site", ASCENDING), ("started_at", DESCENDING)],
                                name="site_started_at")
+        self.failed.create_index([("site", ASCENDING), ("last_failed_at", DESCENDING)],
+                                 name="site_last_failed_at")
+        self.failed.create_index([("url_key", ASCENDING)], name="url_key")
         self.prepared = True
 
     # --- reads ---------------------------------------------------------------------------------
@@ -130,32 +154,70 @@ class MongoStore(ArticleStore):
 
     # --- writes --------------------------------------------------------------------------------
     def _write(self, ops: list[Operation]) -> None:
+        """Failures first, then the articles (which clear their own failures), then day marks:
+        a batch that fails half-way has recorded no day whose articles are not stored. Every
+        request is an idempotent upsert, so the whole batch can be replayed."""
         if not self.prepared:
             self.prepare()
-        self.articles.bulk_write([_request(op) for op in ops], ordered=True)
+        failures = [_failure_request(op) for op in ops if isinstance(op, RecordFailure)]
+        if failures:
+            self.failed.bulk_write(failures, ordered=True)
+        articles = [_request(op) for op in ops if isinstance(op, (Upsert, AddSource))]
+        if articles:
+            self.articles.bulk_write(articles, ordered=True)
+        cleared = [key for op in ops for key in _cleared_keys(op)]
+        if cleared:
+            self.failed.bulk_write([DeleteMany({"url_key": {"$in": cleared}})])
+        days = [UpdateOne({"_id": f"{op.site}:{day}"}, {"$set": {"site": op.site, "day": day}},
+                          upsert=True)
+                for op in ops if isinstance(op, MarkDays) for day in op.days]
+        if days:
+            self.days.bulk_write(days, ordered=False)
 
-    def record_run(self, run: dict[str, Any]) -> None:
-        self.runs.insert_one(to_bson(dict(run), ("started_at", "finished_at")))
+    def _start_run(self, run: dict[str, Any]) -> None:
+        self.runs.insert_one({"_id": run["run_id"], **to_bson(dict(run), _RUN_DATES)})
 
-    def iter_runs(self, limit: int = 20, site: str | None = None) -> Iterator[dict[str, Any]]:
+    def _update_run(self, run_id: str, fields: dict[str, Any]) -> None:
+        self.runs.update_one({"_id": run_id}, {"$set": to_bson(dict(fields), _RUN_DATES)})
+
+    def _iter_runs(self, limit: int, site: str | None) -> Iterator[dict[str, Any]]:
         cursor = self.runs.find({"site": site} if site else {}, {"_id": 0})
         for run in cursor.sort("started_at", DESCENDING).limit(limit):
-            yield from_bson(run, ("started_at", "finished_at"))
+            yield from_bson(run, _RUN_DATES)
 
     def _completed_days(self, site: str) -> set[str]:
         return {doc["day"] for doc in self.days.find({"site": site}, {"day": 1})}
 
-    def _mark_days(self, site: str, days: list[str]) -> None:
-        requests = [UpdateOne({"_id": f"{site}:{day}"}, {"$set": {"site": site, "day": day}},
-                              upsert=True) for day in days]
-        if requests:
-            self.days.bulk_write(requests, ordered=False)
+    def _failures(self, site: str) -> list[dict[str, Any]]:
+        cursor = self.failed.find({"site": site}, {"_id": 0}).sort("last_failed_at", DESCENDING)
+        return [from_bson(doc, ("first_failed_at", "last_failed_at")) for doc in cursor]
 
     def _close(self) -> None:
         self.client.close()
 
 
-def _request(op: Operation) -> UpdateOne:
+def _failure_request(op: RecordFailure) -> UpdateOne:
+    at = _to_datetime(op.at)
+    return UpdateOne({"_id": f"{op.site}:{op.url_key}"},
+                     {"$set": {"site": op.site, "url_key": op.url_key, "url": op.url,
+                               "kind": op.kind, "reason": op.reason, "last_failed_at": at,
+                               "meta": op.meta},
+                      "$setOnInsert": {"first_failed_at": at},
+                      "$inc": {"attempts": 1}}, upsert=True)
+
+
+def _cleared_keys(op: Operation) -> list[str]:
+    """URL keys whose recorded failures a write settles."""
+    if isinstance(op, ClearFailures):
+        return op.url_keys
+    if isinstance(op, AddSource):
+        return [op.url_key]
+    if isinstance(op, Upsert):
+        return list(op.doc["url_keys"])
+    return []
+
+
+def _request(op: Upsert | AddSource) -> UpdateOne:
     if isinstance(op, AddSource):
         return UpdateOne(
             {"_id": op.id, "sources.url": {"$ne": op.source["url"]}},

@@ -9,14 +9,21 @@ from pathlib import Path
 from typing import Any
 
 from bulletin_crawler.stores.base import (
-    AddSource,
     ArticleQuery,
     ArticleStore,
     Candidate,
     Match,
-    Operation,
+    StoreError,
     merge_sources,
     public,
+)
+from bulletin_crawler.stores.journal import (
+    AddSource,
+    ClearFailures,
+    Journal,
+    MarkDays,
+    Operation,
+    RecordFailure,
 )
 
 SCHEMA = """
@@ -54,7 +61,22 @@ CREATE TABLE IF NOT EXISTS crawl_days (
     day TEXT NOT NULL,
     PRIMARY KEY (site, day)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS failed_urls (
+    site TEXT NOT NULL,
+    url_key TEXT NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    first_failed_at TEXT NOT NULL,
+    last_failed_at TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    PRIMARY KEY (site, url_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS failed_urls_url_key ON failed_urls (url_key);
 """
+# Columns added to crawl_runs after its first release; added to older files on open.
+RUN_COLUMNS = {"run_id": "TEXT", "status": "TEXT", "heartbeat_at": "TEXT"}
 
 
 class SQLiteStore(ArticleStore):
@@ -62,17 +84,37 @@ class SQLiteStore(ArticleStore):
     # (1.2 ms per article) while the probes and batched writes themselves cost far less.
     in_thread = False
 
-    def __init__(self, path: str | Path, batch_size: int = 200, journal: Path | None = None):
+    def __init__(self, path: str | Path, batch_size: int = 200, journal: Journal | None = None,
+                 create: bool = True):
         super().__init__(batch_size, journal)
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Tools may open the store in one thread and use it in another.
-        self.db = sqlite3.connect(self.path, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA cache_size=-8192")  # 8 MB; a bigger cache barely sped up 1M-article writes
-        self.db.executescript(SCHEMA)
+        if not create and not self.path.is_file():
+            raise StoreError(f"sqlite:///{self.path}: no such store (check the path; commands "
+                             "that only read never create one)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Tools may open the store in one thread and use it in another.
+            self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-8192")  # 8 MB; more barely sped up 1M writes
+            self.db.executescript(SCHEMA)
+            self._add_run_columns()
+        except (sqlite3.DatabaseError, OSError) as error:
+            raise StoreError(f"sqlite:///{self.path}: cannot be used as a store ({error}); "
+                             "expected a SQLite file written by bulletin, or a new path") from None
         self.replay()
+
+    def _add_run_columns(self) -> None:
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(crawl_runs)")}
+        with self.db:
+            for name, kind in RUN_COLUMNS.items():
+                if name not in present:
+                    self.db.execute(f"ALTER TABLE crawl_runs ADD COLUMN {name} {kind}")
+            self.db.execute("CREATE UNIQUE INDEX IF NOT EXISTS crawl_runs_run_id"
+                            " ON crawl_runs (run_id)")
+            self.db.execute("CREATE INDEX IF NOT EXISTS crawl_runs_site_started"
+                            " ON crawl_runs (site, started_at)")
 
     def _match_url(self, url_key: str) -> Match | None:
         row = self.db.execute(
@@ -100,10 +142,14 @@ class SQLiteStore(ArticleStore):
         return {row[0] for row in self.db.execute("SELECT day FROM crawl_days WHERE site = ?",
                                                   (site,))}
 
-    def _mark_days(self, site: str, days: list[str]) -> None:
-        with self.db:
-            self.db.executemany("INSERT OR IGNORE INTO crawl_days (site, day) VALUES (?, ?)",
-                                [(site, day) for day in days])
+    def _failures(self, site: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT site, url_key, url, kind, reason, attempts, first_failed_at, last_failed_at,"
+            " meta FROM failed_urls WHERE site = ? ORDER BY last_failed_at DESC", (site,))
+        names = ("site", "url_key", "url", "kind", "reason", "attempts", "first_failed_at",
+                 "last_failed_at", "meta")
+        return [{**dict(zip(names, row, strict=True)), "meta": json.loads(row[-1])}
+                for row in rows]
 
     def _stored_hash(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (doc_id,)).fetchone()
@@ -116,12 +162,34 @@ class SQLiteStore(ArticleStore):
         return {row[0] for row in rows}
 
     def _write(self, ops: list[Operation]) -> None:
-        with self.db:  # one transaction per batch
+        with self.db:  # one transaction per batch, in order
             for op in ops:
                 if isinstance(op, AddSource):
                     self._add_source(op)
+                elif isinstance(op, MarkDays):
+                    self.db.executemany(
+                        "INSERT OR IGNORE INTO crawl_days (site, day) VALUES (?, ?)",
+                        [(op.site, day) for day in op.days])
+                elif isinstance(op, RecordFailure):
+                    self._record_failure(op)
+                elif isinstance(op, ClearFailures):
+                    self._clear_failures(op.url_keys)
                 else:
                     self._upsert(op.doc)
+
+    def _record_failure(self, op: RecordFailure) -> None:
+        self.db.execute(
+            "INSERT INTO failed_urls (site, url_key, url, kind, reason, attempts,"
+            " first_failed_at, last_failed_at, meta) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)"
+            " ON CONFLICT (site, url_key) DO UPDATE SET attempts = attempts + 1,"
+            " reason = excluded.reason, last_failed_at = excluded.last_failed_at,"
+            " meta = excluded.meta",
+            (op.site, op.url_key, op.url, op.kind, op.reason, op.at, op.at,
+             json.dumps(op.meta, ensure_ascii=False, default=str)))
+
+    def _clear_failures(self, url_keys: list[str]) -> None:
+        self.db.executemany("DELETE FROM failed_urls WHERE url_key = ?",
+                            [(key,) for key in url_keys])
 
     def _load(self, doc_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT doc FROM articles WHERE id = ?", (doc_id,)).fetchone()
@@ -134,6 +202,7 @@ class SQLiteStore(ArticleStore):
                    "sources": merge_sources(existing["sources"], doc["sources"]),
                    "url_keys": sorted(set(existing["url_keys"]) | set(doc["url_keys"]))}
         self._save(doc)
+        self._clear_failures(doc["url_keys"])
         bands = (doc.get("fingerprint") or {}).get("bands", ())
         self.db.executemany("INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)",
                             [(band, doc["id"]) for band in bands])
@@ -146,6 +215,7 @@ class SQLiteStore(ArticleStore):
         doc["url_keys"] = sorted({*doc["url_keys"], op.url_key})
         doc["updated_at"] = op.updated_at
         self._save(doc)
+        self._clear_failures([op.url_key])
 
     def _save(self, doc: dict[str, Any]) -> None:
         self.db.execute(
@@ -174,16 +244,30 @@ class SQLiteStore(ArticleStore):
         for (raw,) in self.db.execute(sql + " ORDER BY first_seen_at, rowid", params):
             yield public(json.loads(raw))
 
-    def record_run(self, run: dict[str, Any]) -> None:
+    def _start_run(self, run: dict[str, Any]) -> None:
         with self.db:
-            self.db.execute("INSERT INTO crawl_runs (site, started_at, run) VALUES (?, ?, ?)",
-                            (run["site"], run["started_at"], json.dumps(run, ensure_ascii=False,
-                                                                        default=str)))
+            self.db.execute(
+                "INSERT INTO crawl_runs (site, started_at, run_id, status, heartbeat_at, run)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (run["site"], run["started_at"], run["run_id"], run.get("status"),
+                 run.get("heartbeat_at"), json.dumps(run, ensure_ascii=False, default=str)))
 
-    def iter_runs(self, limit: int = 20, site: str | None = None) -> Iterator[dict[str, Any]]:
+    def _update_run(self, run_id: str, fields: dict[str, Any]) -> None:
+        with self.db:
+            row = self.db.execute("SELECT run FROM crawl_runs WHERE run_id = ?",
+                                  (run_id,)).fetchone()
+            if row is None:
+                return
+            run = {**json.loads(row[0]), **fields}
+            self.db.execute("UPDATE crawl_runs SET status = ?, heartbeat_at = ?, run = ?"
+                            " WHERE run_id = ?",
+                            (run.get("status"), run.get("heartbeat_at"),
+                             json.dumps(run, ensure_ascii=False, default=str), run_id))
+
+    def _iter_runs(self, limit: int, site: str | None) -> Iterator[dict[str, Any]]:
         sql = "SELECT run FROM crawl_runs" + (" WHERE site = ?" if site else "")
         rows = self.db.execute(sql + " ORDER BY started_at DESC, id DESC LIMIT ?",
-                               (*([site] if site else []), limit))
+                               (*([site] if site else []), limit)).fetchall()
         for (raw,) in rows:
             yield json.loads(raw)
 
