@@ -33,7 +33,8 @@ def test_from_a_saved_page_to_a_crawling_site(tmp_path, serve):
     shutil.copy(TRS / "zwyw/202011/t20201130_1001.shtml", saved)
     sites = tmp_path / "sites"
     made = run_bulletin("new-site", "new-trs", "--url", ARTICLE_URL, "--page", str(saved),
-                        "--dir", str(sites), "--region-code", "410104", cwd=tmp_path)
+                        "--dir", str(sites), "--region-code", "410104", "--province", "河南省",
+                        cwd=tmp_path)
     assert "family gov-trs" in made.stdout
     site_file = (sites / "new-trs.yaml").read_text(encoding="utf-8")
     assert "family: gov-trs" in site_file

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bulletin_crawler.sites import SiteFileError, load_site_file, load_sites
+from bulletin_crawler.sites import SiteFileError, load_registry, load_site_file, load_sites
 from bulletin_crawler.sites.config import FAMILY_KINDS
 from bulletin_crawler.spiders import FAMILY_SPIDERS
 from bulletin_crawler.spiders.loader import SiteSpiderLoader, spider_class
@@ -72,13 +73,38 @@ def test_invalid_yaml_names_the_file(tmp_path):
 
 def test_same_key_twice_names_both_files(tmp_path):
     write(tmp_path, GOOD.replace("my-paper", "zzrb"))
-    with pytest.raises(SiteFileError, match="already defined in .*zzrb.yaml"):
-        load_sites(tmp_path)
+    registry = load_registry(tmp_path)
+    [problem] = registry.problems
+    assert re.search("already defined in .*zzrb.yaml", str(problem))
+    assert registry.sites["zzrb"].path.endswith("builtin/zzrb.yaml")  # the first one stays
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    (GOOD + "selectors: {body: '//div['}\n", "selectors.body"),
+    (GOOD + "selectors: {title: 'div[[['}\n", "selectors.title"),
+    (GOOD + "encoding: not-a-codec\n", "encoding"),
+    (GOOD + "allowed_hosts: ['http://x.cn/a']\n", "allowed_hosts[0]"),
+    (GOOD.replace('code: "410104"', 'code: "000000"'), "region.code"),
+    (GOOD.replace("province: 河南省", "province: 未填写"), "region.province"),
+])
+def test_selectors_codecs_hosts_and_placeholders_are_checked(tmp_path, text, field):
+    with pytest.raises(SiteFileError) as error:
+        load_site_file(write(tmp_path, text))
+    assert error.value.field == field
+
+
+def test_a_bad_site_file_disables_only_its_own_site(tmp_path):
+    write(tmp_path, GOOD.replace('code: "410104"', 'code: "000000"'), "my-paper.yaml")
+    registry = load_registry(tmp_path)
+    assert "my-paper" not in registry.sites and "zzrb" in registry.sites
+    with pytest.raises(KeyError, match="site 'my-paper' is disabled: .*placeholder"):
+        SiteSpiderLoader(registry).load("my-paper")
+    assert SiteSpiderLoader(registry).load("zzrb").name == "zzrb"
 
 
 def test_spider_loader_lists_one_spider_per_site(tmp_path):
     write(tmp_path, GOOD)
-    loader = SiteSpiderLoader(load_sites(tmp_path))
+    loader = SiteSpiderLoader(load_registry(tmp_path))
     assert loader.list() == sorted(["my-paper", *load_sites()])
     spider = loader.load("my-paper")
     assert spider.name == "my-paper" and spider.site.name == "我的日报"

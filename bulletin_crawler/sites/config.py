@@ -5,6 +5,7 @@ Every error names the file and the field, so a developer adding a site sees at o
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from cssselect import SelectorError
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
 
 FAMILY_KINDS: dict[str, str] = {
     "founder-enp": "epaper",
@@ -27,8 +31,13 @@ SELECTOR_FIELDS = ("title", "kicker", "subtitle", "body", "published_at", "editi
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
 _CODE = re.compile(r"^\d{6}$")
 _KNOWN_FIELDS = {"key", "name", "family", "start_urls", "region", "encoding", "selectors",
-                 "settings", "verified", "description", "article_pattern", "max_pages"}
+                 "settings", "verified", "description", "article_pattern", "max_pages",
+                 "allowed_hosts"}
 DEFAULT_MAX_PAGES = 20
+# What `bulletin new-site` writes until a person fills in the region.
+PLACEHOLDER_CODE = "000000"
+PLACEHOLDER_PROVINCE = "未填写"
+_HOST = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$", re.IGNORECASE)
 
 
 class SiteFileError(ValueError):
@@ -67,6 +76,7 @@ class SiteConfig:
     verified: str | None = None
     article_pattern: re.Pattern[str] | None = None
     max_pages: int = DEFAULT_MAX_PAGES
+    allowed_hosts: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -77,45 +87,78 @@ class SiteConfig:
         return [url.format(date=day) for url in self.start_urls]
 
 
-def load_site_file(path: Path) -> SiteConfig:
+def load_site_file(path: Path, draft: bool = False) -> SiteConfig:
+    """One site file; ``draft`` lets a freshly scaffolded file keep its placeholder region."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SiteFileError(path, None, f"not valid YAML ({exc})") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise SiteFileError(path, None, f"cannot be read ({exc})") from exc
-    return parse_site(raw, path)
+    return parse_site(raw, path, draft)
 
 
-def parse_site(raw: Any, path: Path | str) -> SiteConfig:
+def check_key(key: str, path: Path | str = "key") -> str:
+    """A site key, or :class:`SiteFileError`: keys name files and spiders, so they are plain."""
+    if not _KEY.match(key):
+        raise SiteFileError(path, "key", f"{key!r} must be 2-63 lower-case letters, digits, "
+                            "'-' or '_', starting with a letter or digit")
+    return key
+
+
+def parse_site(raw: Any, path: Path | str, draft: bool = False) -> SiteConfig:
     if not isinstance(raw, dict):
         raise SiteFileError(path, None, "must be a mapping of site fields")
     unknown = sorted(set(raw) - _KNOWN_FIELDS)
     if unknown:
         raise SiteFileError(path, unknown[0], f"unknown field (known: {', '.join(sorted(_KNOWN_FIELDS))})")
-    key = _required_str(raw, "key", path)
-    if not _KEY.match(key):
-        raise SiteFileError(path, "key", f"{key!r} must be 2-63 lower-case letters, digits, '-' or '_'")
+    key = check_key(_required_str(raw, "key", path), path)
     family = _required_str(raw, "family", path)
     if family not in FAMILY_KINDS:
         raise SiteFileError(path, "family", f"{family!r} is not one of {', '.join(FAMILY_KINDS)}")
-    encoding = raw.get("encoding")
-    if encoding is not None and not isinstance(encoding, str):
-        raise SiteFileError(path, "encoding", "must be a codec name such as gb18030")
     return SiteConfig(
         key=key,
         name=_required_str(raw, "name", path),
         family=family,
         start_urls=_start_urls(raw.get("start_urls"), path),
-        region=_region(raw.get("region"), path),
+        region=_region(raw.get("region"), path, draft),
         path=str(path),
-        encoding=encoding,
+        encoding=_encoding(raw.get("encoding"), path),
         selectors=_selectors(raw.get("selectors"), path),
         settings=_mapping(raw.get("settings"), "settings", path),
         verified=raw.get("verified"),
         article_pattern=_pattern(raw.get("article_pattern"), path),
         max_pages=_positive_int(raw.get("max_pages", DEFAULT_MAX_PAGES), "max_pages", path),
+        allowed_hosts=_hosts(raw.get("allowed_hosts"), path),
     )
+
+
+def _encoding(value: Any, path: Path | str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise SiteFileError(path, "encoding", "must be a codec name such as gb18030")
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise SiteFileError(path, "encoding", f"{value!r} is not a known codec "
+                            "(e.g. gb18030, utf-8, big5)") from None
+    return value
+
+
+def _hosts(value: Any, path: Path | str) -> tuple[str, ...]:
+    """Extra hosts the site's pages live on: ``host``, ``host:port`` or ``*.domain``."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise SiteFileError(path, "allowed_hosts", "must be a list of host names")
+    for index, host in enumerate(value):
+        if not isinstance(host, str) or not _HOST.match(host):
+            raise SiteFileError(path, f"allowed_hosts[{index}]", f"{host!r} is not a host name "
+                                "like www.example.gov.cn, example.cn:8080 or *.example.gov.cn")
+    return tuple(host.lower() for host in value)
 
 
 def _required_str(raw: dict[str, Any], name: str, path: Path | str) -> str:
@@ -169,7 +212,7 @@ def _start_urls(value: Any, path: Path | str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _region(value: Any, path: Path | str) -> Region:
+def _region(value: Any, path: Path | str, draft: bool = False) -> Region:
     if not isinstance(value, dict):
         raise SiteFileError(path, "region", "is required: a mapping with province, city, "
                             "district and code")
@@ -177,9 +220,15 @@ def _region(value: Any, path: Path | str) -> Region:
     if not _CODE.match(code):
         raise SiteFileError(path, "region.code", f"{value.get('code')!r} must be the 6-digit "
                             "administrative division code, e.g. 410104")
+    if code == PLACEHOLDER_CODE and not draft:
+        raise SiteFileError(path, "region.code", f"{code!r} is a placeholder: set the site's "
+                            "6-digit administrative division code, e.g. 410104")
     province = value.get("province")
     if not isinstance(province, str) or not province:
         raise SiteFileError(path, "region.province", "is required")
+    if province == PLACEHOLDER_PROVINCE and not draft:
+        raise SiteFileError(path, "region.province", f"{province!r} is a placeholder: set the "
+                            "province, e.g. 河南省")
     for name in ("city", "district"):
         if value.get(name) is not None and not isinstance(value.get(name), str):
             raise SiteFileError(path, f"region.{name}", "must be a string or null")
@@ -195,4 +244,23 @@ def _selectors(value: Any, path: Path | str) -> dict[str, str]:
                                 f"unknown selector (known: {', '.join(SELECTOR_FIELDS)})")
         if not isinstance(selector, str) or not selector.strip():
             raise SiteFileError(path, f"selectors.{name}", "must be a CSS or XPath string")
+        problem = selector_problem(selector)
+        if problem:
+            raise SiteFileError(path, f"selectors.{name}", f"{selector!r} {problem}")
     return selectors
+
+
+def selector_problem(query: str) -> str | None:
+    """Why a selector cannot be compiled: XPath when it starts with ``/``, ``(`` or ``./``
+    (as :func:`bulletin_crawler.extraction.html.select` reads it), CSS otherwise."""
+    if query.lstrip().startswith(("/", "(", "./")):
+        try:
+            etree.XPath(query)
+        except etree.XPathSyntaxError as error:
+            return f"is not valid XPath ({error})"
+        return None
+    try:
+        HTMLTranslator().css_to_xpath(query)
+    except SelectorError as error:
+        return f"is not a valid CSS selector ({error})"
+    return None

@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from bulletin_crawler.extraction.html import decode_html
-from bulletin_crawler.extraction.page import extract_html
-from bulletin_crawler.extraction.result import Extracted
 from bulletin_crawler.sites.config import SiteConfig
-from bulletin_crawler.sites.custom import page_object_for
+from bulletin_crawler.sites.extract import extract_for_site
 
 FIELDS = ("title", "kicker", "subtitle", "body", "published_at", "event_date", "edition",
           "column", "source", "authors", "reporters", "correspondents", "editors",
@@ -45,15 +43,6 @@ def fixture_dir(site: SiteConfig) -> Path:
 def site_fixtures(sites: dict[str, SiteConfig]) -> list[Fixture]:
     return [Fixture(site, page) for site in sites.values()
             for page in sorted(fixture_dir(site).glob("*.htm*"))]
-
-
-def extract_for_site(site: SiteConfig, html: str, url: str) -> Extracted:
-    """What a crawl of this site extracts from a page: its page object if it has one, else the
-    family's extractors with the site file's selectors."""
-    custom = page_object_for(site.key)
-    if custom is not None:
-        return custom.parse_article(html, url)
-    return extract_html(html, url, overrides=site.selectors, epaper_page=site.kind == "epaper")
 
 
 def page_url(fixture: Fixture) -> str:

@@ -1,8 +1,14 @@
-"""The site registry: every site file from the package and from ``BULLETIN_SITES``, by key."""
+"""The site registry: every site file from the package and from ``BULLETIN_SITES``, by key.
+
+One bad file disables its own site, never the others: its problem is kept (and named when that
+site is asked for, or by ``bulletin sites --check``) while every good site stays usable.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin_crawler.sites.config import SiteConfig, SiteFileError, load_site_file
@@ -10,6 +16,22 @@ from bulletin_crawler.sites.custom import import_modules
 
 BUILTIN_DIR = Path(__file__).with_name("builtin")
 SITES_ENV = "BULLETIN_SITES"
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Registry:
+    sites: dict[str, SiteConfig] = field(default_factory=dict)
+    problems: list[SiteFileError] = field(default_factory=list)
+
+    def site(self, key: str) -> SiteConfig:
+        """The site ``key``; a KeyError says why it is missing (its file's problem, if any)."""
+        if key in self.sites:
+            return self.sites[key]
+        for problem in self.problems:
+            if Path(problem.path).stem == key:
+                raise KeyError(f"site {key!r} is disabled: {problem}")
+        raise KeyError(f"Spider not found: {key} (known sites: {', '.join(sorted(self.sites))})")
 
 
 def site_dirs(extra: str | Path | None = None) -> list[Path]:
@@ -21,18 +43,38 @@ def site_dirs(extra: str | Path | None = None) -> list[Path]:
     return dirs
 
 
-def load_sites(extra: str | Path | None = None) -> dict[str, SiteConfig]:
-    """Load and validate every site file; a bad file or a key defined twice raises
-    :class:`SiteFileError` naming the file."""
-    sites: dict[str, SiteConfig] = {}
+def load_registry(extra: str | Path | None = None) -> Registry:
+    """Load and validate every site file; each bad file, duplicate key or broken page-object
+    module becomes a problem naming the file."""
+    registry = Registry()
     for directory in site_dirs(extra):
         if not directory.is_dir():
-            raise SiteFileError(directory, None, "site directory does not exist")
-        import_modules(directory)
+            registry.problems.append(SiteFileError(directory, None,
+                                                   "site directory does not exist"))
+            continue
+        try:
+            import_modules(directory)
+        except Exception as error:  # noqa: BLE001 - an operator's module must not stop the rest
+            registry.problems.append(SiteFileError(directory, None, "a page-object module "
+                                                   f"failed to import: {error!r}"))
         for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
-            site = load_site_file(path)
-            if site.key in sites:
-                raise SiteFileError(path, "key", f"{site.key!r} is already defined in "
-                                    f"{sites[site.key].path}")
-            sites[site.key] = site
-    return sites
+            try:
+                site = load_site_file(path)
+            except SiteFileError as error:
+                registry.problems.append(error)
+                continue
+            if site.key in registry.sites:
+                registry.problems.append(SiteFileError(
+                    path, "key", f"{site.key!r} is already defined in "
+                    f"{registry.sites[site.key].path}"))
+                continue
+            registry.sites[site.key] = site
+    return registry
+
+
+def load_sites(extra: str | Path | None = None) -> dict[str, SiteConfig]:
+    """The usable sites; each problem is logged as a warning."""
+    registry = load_registry(extra)
+    for problem in registry.problems:
+        logger.warning("site file skipped: %s", problem)
+    return registry.sites
