@@ -79,7 +79,7 @@ def test_unparseable_page_is_counted_and_the_crawl_goes_on(tmp_path, serve):
     with serve(site) as (base, _requested):
         result = crawl(tmp_path, base, "--since", "2020-11-28", "--until", "2020-11-28")
     assert "stored 2" in result.stdout and "errors 1" in result.stdout
-    assert "cannot extract" in result.stderr and "content_5002.htm" in result.stderr
+    assert "article page failed (parse_error" in result.stderr and "content_5002.htm" in result.stderr
 
 
 def test_bad_arguments_and_unknown_site_are_clear(tmp_path):

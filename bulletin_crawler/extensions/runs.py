@@ -1,18 +1,29 @@
-"""One record per crawl in the store (``crawl_runs``), then the store is closed.
+"""One record per crawl in the store (``crawl_runs``), written when it starts and closed when it
+ends, with a heartbeat in between: a crawl that is killed leaves a record that readers show as
+``interrupted``, and the next crawl of the site says it is resuming (portal spiders then page
+past known articles, see :mod:`bulletin_crawler.spiders.portal`).
 
-Runs after the item pipelines have flushed (on ``spider_closed``), so the record carries the
-final figures, the finish reason and how many writes wait in the journal for the database.
+The closing write runs after the item pipelines have flushed (on ``spider_closed``), so the
+record carries the final figures, the finish reason, the status (``ok`` or ``failed`` with its
+reasons, :mod:`.outcome`) and how many writes wait in the journal for the database.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from scrapy.utils.asyncio import create_looping_call
 
+from bulletin_crawler.extensions.outcome import failure_reasons
 from bulletin_crawler.extensions.progress import summary
 from bulletin_crawler.extraction.dates import now_iso
 from bulletin_crawler.pipelines.store_client import store_client
+from bulletin_crawler.stores.base import short_error
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -20,32 +31,92 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 RECORDED_ARGS = ("since", "until", "origin", "full", "refresh_from")
+logger = logging.getLogger(__name__)
 
 
 class RunRecorder:
-    def __init__(self, crawler: Crawler):
+    def __init__(self, crawler: Crawler, heartbeat: float):
         self.crawler = crawler
-        self.started_at = now_iso()
+        self.heartbeat_interval = heartbeat
+        self.run: dict[str, Any] = {"run_id": uuid.uuid4().hex, "started_at": now_iso()}
+        self.recorded = False
+        self.beat: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        extension = cls(crawler)
+        extension = cls(crawler, crawler.settings.getfloat("BULLETIN_HEARTBEAT_INTERVAL", 30.0))
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
+    async def spider_opened(self, spider: Spider) -> None:
+        client = store_client(self.crawler)
+        try:
+            previous = await client.call(client.store.last_run, spider.name)
+        except Exception as error:  # noqa: BLE001 - a down database must not stop the crawl
+            logger.warning("previous crawl records unavailable: %s", short_error(error))
+            previous = None
+        if previous and previous["status"] in ("interrupted", "running"):
+            await self._previous_interrupted(spider, previous)
+        self.run.update(site=spider.name, status="running", heartbeat_at=self.run["started_at"],
+                        stale_after=3 * self.heartbeat_interval + 30, host=socket.gethostname(),
+                        pid=os.getpid(), args=_args(spider))
+        try:
+            await client.call(client.store.start_run, dict(self.run))
+            self.recorded = True
+        except Exception as error:  # noqa: BLE001
+            logger.warning("crawl record not started: %s", short_error(error))
+        if self.heartbeat_interval:
+            self.beat = create_looping_call(self._heartbeat)
+            self.beat.start(self.heartbeat_interval, now=False)
+
+    async def _previous_interrupted(self, spider: Spider, previous: dict[str, Any]) -> None:
+        if previous["status"] == "running":  # alive elsewhere: two crawls of one site
+            logger.warning("another crawl of %s is running (started %s on %s, pid %s)",
+                           spider.name, previous.get("started_at"), previous.get("host"),
+                           previous.get("pid"))
+            return
+        logger.warning("resuming: the crawl of %s started %s was interrupted", spider.name,
+                       previous.get("started_at"))
+        spider.resumed_from = previous  # type: ignore[attr-defined]
+        self.run["resumed_from"] = previous.get("run_id")
+        self.crawler.stats.set_value("bulletin/resumed", 1)
+        if previous.get("run_id"):
+            client = store_client(self.crawler)
+            await client.call(client.store.update_run, previous["run_id"],
+                              {"status": "interrupted"})
+
+    def _heartbeat(self) -> None:
+        if self.recorded:
+            client = store_client(self.crawler)
+            client.submit(client.store.update_run, self.run["run_id"],
+                          {"heartbeat_at": now_iso(),
+                           "figures": summary(self.crawler.stats.get_stats())})
+
     async def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.beat is not None and self.beat.running:
+            self.beat.stop()
         client = store_client(self.crawler)
         stats = self.crawler.stats
         stats.set_value("bulletin/store_waiting", await client.call(client.store.waiting))
-        run = {"site": spider.name, "started_at": self.started_at, "finished_at": now_iso(),
-               "finish_reason": reason, "args": _args(spider),
-               "figures": summary(stats.get_stats()),
-               "stats": {key: value for key, value in stats.get_stats().items()
-                         if isinstance(value, (int, float, str)) and not key.startswith("log_")}}
+        values = {**stats.get_stats(), "finish_reason": reason}
+        reasons = [*failure_reasons(values), *stats.get_value("bulletin/monitor_failures", [])]
+        status = "failed" if reasons else "ok"
+        stats.set_value("bulletin/status", status)
+        stats.set_value("bulletin/failure_reasons", reasons)
+        self.run.update(status=status, reasons=reasons, finished_at=now_iso(),
+                        heartbeat_at=now_iso(), finish_reason=reason,
+                        figures=summary(values),
+                        stats={key: value for key, value in values.items()
+                               if isinstance(value, (int, float, str))
+                               and not key.startswith("log_")})
         try:
-            await client.call(client.store.record_run, run)
+            if self.recorded:
+                await client.call(client.store.update_run, self.run["run_id"], self.run)
+            else:
+                await client.call(client.store.start_run, dict(self.run))
         except Exception as error:  # noqa: BLE001 - a down database must not lose the crawl
-            spider.logger.warning("crawl record not stored: %s", error)
+            spider.logger.warning("crawl record not stored: %s", short_error(error))
         await client.close()
 
 

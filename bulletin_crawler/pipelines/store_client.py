@@ -65,10 +65,10 @@ def store_client(crawler: Crawler) -> StoreClient:
     client: StoreClient | None = getattr(crawler, "_bulletin_store_client", None)
     if client is None:
         settings = crawler.settings
-        journal = settings.get("BULLETIN_JOURNAL")
+        journal = settings.get("BULLETIN_JOURNAL_DIR")
         store = open_store(settings.get("BULLETIN_STORE"),
                            batch_size=settings.getint("BULLETIN_STORE_BATCH_SIZE"),
-                           journal=Path(journal) if journal else None,
+                           journal_dir=Path(journal) if journal else None,
                            server_timeout_ms=settings.getint("BULLETIN_MONGO_TIMEOUT_MS"))
         client = StoreClient(store)
         crawler._bulletin_store_client = client  # type: ignore[attr-defined]

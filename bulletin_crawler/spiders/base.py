@@ -1,5 +1,11 @@
-"""What every site spider shares: its site file, the date range, a mirror origin, and the
-turn of an extraction result into a contract :class:`Article`."""
+"""What every site spider shares: its site file, the date range, a mirror origin, the turn of an
+extraction result into a contract :class:`Article`, and the bookkeeping that loses nothing.
+
+Every page that yields no stored article — a network error, a 5xx after retries, a page that
+cannot be decoded or parsed, an item the pipelines reject — is remembered in the store's
+``failed_urls`` with its reason, and retried by the next run, up to ``BULLETIN_MAX_ATTEMPTS``
+attempts in all. Pages given up on are not requested again (``--full`` tries them once more).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,24 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from bulletin_crawler.contract import Article
-from bulletin_crawler.extraction.dates import today_shanghai
-from bulletin_crawler.pipelines.store_client import store_client
-from bulletin_crawler.sites.fixtures import extract_for_site
-from bulletin_crawler.urls import url_key
+from bulletin_crawler.extraction.charset import BadEncoding, decode_page
+from bulletin_crawler.extraction.dates import now_iso, today_shanghai
 from bulletin_crawler.extraction.result import Extracted
+from bulletin_crawler.pipelines.store_client import store_client
+from bulletin_crawler.pipelines.validate import ArticleRejected
+from bulletin_crawler.sites.extract import extract_for_site
+from bulletin_crawler.spiders.failures import failure_reason
+from bulletin_crawler.urls import url_key
 
 if TYPE_CHECKING:
-    from scrapy.http import Response
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
     from twisted.python.failure import Failure
+    from typing_extensions import Self
 
     from bulletin_crawler.sites import SiteConfig
 
@@ -42,7 +55,21 @@ class SiteSpider(scrapy.Spider):
             raise ValueError(f"date range {self.since}..{self.until} is over {MAX_DAYS} days")
         self.site_origin = _origin(self.site.start_urls[0])
         self.fetch_origin = origin.rstrip("/") if origin else self.site_origin
+        #: The crawl record of an interrupted run this one resumes (set when the run starts).
+        self.resumed_from: dict[str, Any] | None = None
+        self.attempts: dict[str, int] = {}  # url key → failed attempts so far, all runs
+        self.retries: list[dict[str, Any]] = []  # failed pages to try again, from the store
+        self.max_attempts = 3
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_attempts = crawler.settings.getint("BULLETIN_MAX_ATTEMPTS", 3)
+        crawler.signals.connect(spider.item_rejected, signal=signals.item_dropped)
+        crawler.signals.connect(spider.item_failed, signal=signals.item_error)
+        return spider
+
+    # --- dates and addresses ---------------------------------------------------------------------
     def days(self) -> list[date]:
         """Every issue day from ``since`` to ``until``, oldest first."""
         return [self.since + timedelta(days=n) for n in range((self.until - self.since).days + 1)]
@@ -57,11 +84,25 @@ class SiteSpider(scrapy.Spider):
         return self.site_origin + url[len(self.fetch_origin):] if url.startswith(
             self.fetch_origin) else url
 
-    def decoded(self, response: Response) -> Response:
-        """The response read with the site file's ``encoding`` when it sets one."""
-        if self.site.encoding:
-            return response.replace(encoding=self.site.encoding)
-        return response
+    def article_key(self, url: str) -> str:
+        """The store's key for a fetched URL (on the site's own origin)."""
+        return url_key(self.public_url(url))
+
+    # --- pages -------------------------------------------------------------------------------------
+    def page_text(self, response: Response) -> str:
+        """The page as text, read by a codec that decodes it cleanly (the site file's
+        ``encoding``, the declared charset, GB18030…); raises :class:`BadEncoding`."""
+        declared = (http_content_type_encoding(response.headers.get("Content-Type", b"").decode(
+            "latin-1")) or html_body_declared_encoding(response.body))
+        text, _codec = decode_page(response.body, declared, self.site.encoding)
+        return text
+
+    def request(self, url: str, callback: Any, kind: str, **kwargs: Any) -> scrapy.Request:
+        """A request of this site; ``page_kind`` (``layout``, ``list``, ``article``) says what
+        the page is to the bookkeeping and to rendering."""
+        meta = {"tracked_url": url, **kwargs.pop("meta", {}), "page_kind": kind}
+        return scrapy.Request(url, callback=callback, errback=self.request_failed, meta=meta,
+                              **kwargs)
 
     def article(self, extracted: Extracted, response: Response) -> Article:
         fields = extracted.as_fields()
@@ -78,6 +119,24 @@ class SiteSpider(scrapy.Spider):
             **{name: value for name, value in fields.items() if name != "url"},
         )
 
+    def extract(self, response: Response) -> Extracted | None:
+        """The article of a page, or None (counted, logged with its URL and remembered as a
+        failure) when it has none."""
+        self.crawler.stats.inc_value("bulletin/article_pages")
+        try:
+            extracted = extract_for_site(self.site, self.page_text(response), response.url)
+        except BadEncoding as error:
+            self.crawler.stats.inc_value("bulletin/dropped/bad_encoding")
+            self.page_failed(response.request, "bad_encoding", str(error))
+            return None
+        except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
+            self.crawler.stats.inc_value("bulletin/parse_errors")
+            self.page_failed(response.request, "parse_error", str(error))
+            return None
+        self.crawler.stats.inc_value("bulletin/articles_parsed")
+        return extracted
+
+    # --- what the store knows ------------------------------------------------------------------
     async def known(self, urls: list[str]) -> set[str]:
         """URL keys of these pages that the store already holds (none with ``--full``)."""
         if self.full or not urls:
@@ -85,27 +144,80 @@ class SiteSpider(scrapy.Spider):
         client = store_client(self.crawler)
         return await client.call(client.store.known_urls, [self.article_key(url) for url in urls])
 
-    def article_key(self, url: str) -> str:
-        """The store's key for a fetched URL (on the site's own origin)."""
-        return url_key(self.public_url(url))
+    def gave_up(self, url: str) -> bool:
+        """Whether this page failed ``max_attempts`` times already (retried only with
+        ``--full``)."""
+        return not self.full and self.attempts.get(self.article_key(url), 0) >= self.max_attempts
 
-    def extract(self, response: Response) -> Extracted | None:
-        """The article of a page, or None (counted and logged with its URL) when it has none."""
-        self.crawler.stats.inc_value("bulletin/article_pages")
-        try:
-            return extract_for_site(self.site, self.decoded(response).text, response.url)
-        except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
-            self.extraction_failed(response, error)
-            return None
+    def skip_given_up(self, urls: list[str]) -> list[str]:
+        kept = [url for url in urls if not self.gave_up(url)]
+        if len(kept) < len(urls):
+            self.crawler.stats.inc_value("bulletin/skipped_gave_up", len(urls) - len(kept))
+        return kept
 
-    def extraction_failed(self, response: Response, error: Exception) -> None:
-        """A page that cannot be parsed is counted and logged with its URL; the crawl goes on."""
-        self.crawler.stats.inc_value("bulletin/parse_errors")
-        self.logger.warning("cannot extract %s: %s", response.url, error)
+    async def load_failures(self) -> None:
+        """Failed pages of earlier runs: their attempts, and the ones to retry first."""
+        client = store_client(self.crawler)
+        failures = await client.call(client.store.failures, self.site.key)
+        self.attempts = {failure["url_key"]: int(failure["attempts"]) for failure in failures}
+        self.retries = [failure for failure in failures
+                        if self.full or failure["attempts"] < self.max_attempts]
+        if self.retries:
+            self.logger.info("retrying %d pages that failed before", len(self.retries))
+        self.crawler.stats.set_value("bulletin/failed_urls/pending", len(self.retries))
+
+    # --- losses, counted and remembered ------------------------------------------------------
+    def page_failed(self, request: Request, reason: str, detail: str = "") -> bool:
+        """Remember a page of this site that produced no article; returns whether it has now
+        used up its attempts. Logged with its URL and reason — never with page text."""
+        url = self.public_url(request.meta.get("tracked_url") or request.url)
+        key = url_key(url)
+        attempts = self.attempts.get(key, 0) + 1
+        self.attempts[key] = attempts
+        kind = request.meta.get("page_kind", "article")
+        meta = {name: request.meta[name] for name in ("issue_day", "edition", "column",
+                                                     "listed") if request.meta.get(name)}
+        client = store_client(self.crawler)
+        client.submit(client.store.record_failure, self.site.key, url, key, kind, reason,
+                      now_iso(), {name: str(value) if isinstance(value, date) else value
+                                  for name, value in meta.items()})
+        self.crawler.stats.inc_value(f"bulletin/failed/{reason}")
+        exhausted = attempts >= self.max_attempts
+        if exhausted:
+            self.crawler.stats.inc_value("bulletin/failed_urls/gave_up")
+        self.logger.warning("%s page failed (%s%s), attempt %d of %d%s: %s", kind, reason,
+                            f": {detail}" if detail else "", attempts, self.max_attempts,
+                            ", giving up" if exhausted else "", url)
+        return exhausted
+
+    def settled(self, url: str) -> None:
+        """A page that failed before was fetched and read this time."""
+        self.attempts.pop(self.article_key(url), None)
+        client = store_client(self.crawler)
+        client.submit(client.store.clear_failures, [self.article_key(url)])
 
     def request_failed(self, failure: Failure) -> None:
+        """The errback of every request: a refused, lost or failed page, counted by reason."""
+        request = failure.request  # type: ignore[attr-defined]
+        reason, detail = failure_reason(failure)
         self.crawler.stats.inc_value("bulletin/request_errors")
-        self.logger.warning("request failed: %s", failure.getErrorMessage())
+        if reason.startswith("refused"):
+            original = request.meta.get("redirect_urls") or []
+            if not original:  # a link to another host: not this site's page, nothing lost
+                return
+        self.page_failed(request, reason, detail)
+
+    def item_rejected(self, item: Any, response: Response, exception: Exception,
+                      spider: scrapy.Spider) -> None:
+        """A rejected article (soft 404, no title, no body…) is a failed page; duplicates are
+        not."""
+        if isinstance(exception, ArticleRejected) and response is not None:
+            self.page_failed(response.request, exception.reason)
+
+    def item_failed(self, item: Any, response: Response, failure: Failure,
+                    spider: scrapy.Spider) -> None:
+        if response is not None:
+            self.page_failed(response.request, "pipeline_error", failure.getErrorMessage())
 
 
 def _parse_day(value: str, name: str) -> date:

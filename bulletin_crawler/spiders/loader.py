@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from bulletin_crawler.sites import SiteConfig, load_sites
+from bulletin_crawler.sites import Registry, SiteConfig, load_registry
 from bulletin_crawler.spiders import FAMILY_SPIDERS, SiteSpider
 
 if TYPE_CHECKING:
@@ -16,21 +16,19 @@ if TYPE_CHECKING:
 
 
 class SiteSpiderLoader:
-    def __init__(self, sites: dict[str, SiteConfig]):
-        self.sites = sites
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.sites = registry.sites
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Self:
-        return cls(load_sites(settings.get("BULLETIN_SITES") or None))
+        return cls(load_registry(settings.get("BULLETIN_SITES") or None))
 
     def list(self) -> list[str]:
         return sorted(self.sites)
 
     def load(self, spider_name: str) -> type[SiteSpider]:
-        site = self.sites.get(spider_name)
-        if site is None:
-            raise KeyError(f"Spider not found: {spider_name}")
-        return spider_class(site)
+        return spider_class(self.registry.site(spider_name))
 
     def find_by_request(self, request: Request) -> list[str]:
         host = urlsplit(request.url).hostname

@@ -5,6 +5,11 @@ at the first list page on which nothing is new, i.e. every item is older than ``
 date cutoff) or already in the store (the incremental stop, unless ``--full``), at the page count
 the list announces, or at the site's ``max_pages``. Known article pages are never requested again
 unless ``--full``. Families differ in their article URLs and in how page N is addressed.
+
+The incremental stop trusts that a run before this one paged through what lies below. It does
+not when that run was killed (its record is ``interrupted``) or when a list page failed: then
+this run pages on to the cutoff (still skipping known articles) — a *resume*. Articles that
+failed before are requested first, before any stop applies.
 """
 
 from __future__ import annotations
@@ -17,12 +22,16 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 
 from bulletin_crawler.contract import Article
+from bulletin_crawler.extraction.dates import parse_datetime
 from bulletin_crawler.extraction.listing import Listing, parse_listing
 from bulletin_crawler.extraction.result import Extracted
 from bulletin_crawler.spiders.base import SiteSpider
+from bulletin_crawler.spiders.limits import Limits
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from typing_extensions import Self
 
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|next\s*(?:page)?\s*[>»]*)\s*$", re.IGNORECASE)
 _TRS_PAGES = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,"
@@ -31,34 +40,74 @@ _TRS_PAGES = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"'
 
 class ListingSpider(SiteSpider):
     article_pattern: ClassVar[re.Pattern[str]]
+    resume = False
+    limits = Limits()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.limits = Limits.from_settings(crawler.settings)
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        await self.load_failures()
+        failed_lists = [failure for failure in self.retries if failure["kind"] == "list"]
+        self.resume = bool(self.resumed_from or failed_lists)
+        if self.resume and not self.full:
+            self.logger.warning("resuming: %s; paging past known articles to the cutoff this time",
+                                "the last crawl was interrupted" if self.resumed_from
+                                else f"{len(failed_lists)} list pages failed before")
+        for failure in self.retries:
+            if failure["kind"] == "article":
+                self.crawler.stats.inc_value("bulletin/failed_urls/retried")
+                yield self.article_request(failure["url"], failure["meta"].get("column"),
+                                           parse_datetime(failure["meta"].get("listed") or ""))
         for url in self.site.start_urls:
             yield self.list_request(self.fetch_url(url), page=1, first=self.fetch_url(url))
 
     def list_request(self, url: str, page: int, first: str, **extra: Any) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_list, errback=self.request_failed,
-                              cb_kwargs={"page": page, "first": first, **extra})
+        return self.request(url, self.parse_list, "list",
+                            cb_kwargs={"page": page, "first": first, **extra})
+
+    def article_request(self, url: str, column: str | None, listed: Any) -> scrapy.Request:
+        return self.request(self.fetch_url(url), self.parse_article, "article",
+                            cb_kwargs={"column": column, "listed": listed},
+                            meta={"column": column, "listed": listed})
 
     async def parse_list(self, response: Response, page: int, first: str, **state: Any
                          ) -> AsyncIterator[scrapy.Request]:
-        self.crawler.stats.inc_value("bulletin/list_pages")
         try:
-            listing = parse_listing(self.decoded(response).text, response.url,
+            listing = parse_listing(self.page_text(response), response.url,
                                     self.site.article_pattern or self.article_pattern)
         except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
-            self.extraction_failed(response, error)
+            self.crawler.stats.inc_value("bulletin/list_pages_failed")
+            self.crawler.stats.inc_value("bulletin/parse_errors")
+            self.page_failed(response.request, "parse_error", str(error))
             return
+        if not listing.items and page == 1:  # a column page without articles is a broken one
+            self.crawler.stats.inc_value("bulletin/list_pages_failed")
+            self.page_failed(response.request, "empty_list")
+            return
+        self.crawler.stats.inc_value("bulletin/list_pages")
+        if self.article_key(response.url) in self.attempts:
+            self.settled(response.url)
         column = state.get("column") or listing.column
-        in_range = [item for item in listing.items
+        listed = self.limits.links(self, [item.url for item in listing.items], response.url)
+        items = [item for item in listing.items if item.url in set(listed)]
+        in_range = [item for item in items
                     if item.published is None or self.since <= item.published <= self.until]
         known = await self.known([item.url for item in in_range])
-        fresh = [item for item in in_range if self.article_key(item.url) not in known]
+        wanted = set(self.skip_given_up([item.url for item in in_range]))
+        fresh = [item for item in in_range
+                 if self.article_key(item.url) not in known and item.url in wanted]
         self.crawler.stats.inc_value("bulletin/skipped_known", len(in_range) - len(fresh))
+        capped = len(items) < len(listing.items)
+        if not self.limits.room_for(self, len(fresh)):
+            fresh, capped = [], True
+        if capped:  # what was left out is paged again by the next run
+            self.page_failed(response.request, "capped")
         for item in fresh:
-            yield scrapy.Request(item.url, callback=self.parse_article,
-                                 errback=self.request_failed,
-                                 cb_kwargs={"column": column, "listed": item.published})
+            yield self.article_request(item.url, column, item.published)
         if self.keep_paging(listing, in_range, fresh, page):
             request = self.next_page(response, listing, page, first, **{**state, "column": column})
             if request is not None:
@@ -66,14 +115,12 @@ class ListingSpider(SiteSpider):
 
     def keep_paging(self, listing: Listing, in_range: list[Any], fresh: list[Any],
                     page: int) -> bool:
-        if not listing.items:
-            return False
         older = all(item.published is not None and item.published < self.since
                     for item in listing.items)
         if older:
             self.crawler.stats.inc_value("bulletin/paging_stopped/cutoff")
             return False
-        if in_range and not fresh and not self.full:
+        if in_range and not fresh and not (self.full or self.resume):
             self.crawler.stats.inc_value("bulletin/paging_stopped/known")
             return False
         last = min(listing.page_count or self.site.max_pages, self.site.max_pages)
@@ -124,9 +171,10 @@ class TrsSpider(ListingSpider):
         pages = _TRS_PAGES.search(response.text)
         if pages and len(parts) < int(pages.group(1)):
             following = urljoin(response.url, f"{pages.group(3)}_{len(parts)}.{pages.group(4)}")
-            yield scrapy.Request(following, callback=self.parse_article,
-                                 errback=self.request_failed,
-                                 cb_kwargs={"column": column, "listed": listed, "parts": parts})
+            yield self.request(following, self.parse_article, "article",
+                               cb_kwargs={"column": column, "listed": listed, "parts": parts},
+                               meta={"tracked_url": response.meta.get("tracked_url"),
+                                     "column": column, "listed": listed})
             return
         whole = parts[0]
         for part in parts[1:]:
@@ -166,6 +214,7 @@ class HanwebSpider(ListingSpider):
                f"&endrecord={start + per_page - 1}&perpage={per_page}")
         return scrapy.FormRequest(url, formdata=form, callback=self.parse_list,
                                   errback=self.request_failed,
+                                  meta={"page_kind": "list", "tracked_url": url},
                                   cb_kwargs={"page": page + 1, "first": first, "form": form,
                                              "column": state.get("column")})
 

@@ -1,0 +1,1 @@
+"""Downloader middlewares: what a crawl may fetch, and how it behaves when a server misbehaves."""

@@ -1,0 +1,165 @@
+"""Fetch only what a site owns.
+
+Every request — links and redirects alike — must be ``http``/``https`` on one of the site's own
+hosts (the host:port of its start URLs, the site file's ``allowed_hosts``) or the ``--origin``
+mirror. A host that resolves to a loopback, private, link-local, multicast or reserved address
+is refused too, unless the operator wrote that address itself (a start URL, mirror or allowed
+host given as an IP literal or ``localhost``) or listed the name in
+``BULLETIN_TRUSTED_PRIVATE_HOSTS``. The address is checked after DNS resolution through
+Scrapy's own caching resolver, so the connection uses the very address that was checked.
+Refusals are counted (``bulletin/refused/offsite``, ``/private``, ``/scheme``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+    from typing_extensions import Self
+
+DEFAULT_PORTS = (80, 443)
+
+
+@dataclass(frozen=True)
+class HostRule:
+    """A host, with a port (``None``: the default ports) and ``*.`` wildcards allowed."""
+
+    host: str
+    port: int | None
+
+    @classmethod
+    def parse(cls, text: str) -> HostRule:
+        """From a URL (``http://host:port/…``) or a bare ``host[:port]``."""
+        parts = urlsplit(text.strip() if "://" in text else "//" + text.strip())
+        port = parts.port
+        return cls((parts.hostname or "").lower(), None if port in DEFAULT_PORTS else port)
+
+    def matches(self, host: str, port: int | None) -> bool:
+        port = None if port in DEFAULT_PORTS else port
+        if port != self.port:
+            return False
+        if self.host.startswith("*."):
+            return host == self.host[2:] or host.endswith(self.host[1:])
+        return host == self.host
+
+
+def is_literal_or_localhost(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    return not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+                or ip.is_reserved or ip.is_unspecified)
+
+
+class HostPolicy:
+    def __init__(self, rules: Iterable[HostRule], trusted: Iterable[str] = ()):
+        self.rules = tuple(rules)
+        # Private addresses the operator named: IP literals and localhost among the site's own
+        # hosts, and the names listed in BULLETIN_TRUSTED_PRIVATE_HOSTS.
+        self.trusted = frozenset(
+            {rule.host for rule in self.rules if is_literal_or_localhost(rule.host)}
+            | {host.lower() for host in trusted})
+
+    @classmethod
+    def for_urls(cls, urls: Iterable[str], allowed_hosts: Iterable[str] = (),
+                 trusted: Iterable[str] = ()) -> HostPolicy:
+        rules = [HostRule.parse(url) for url in urls] + [HostRule.parse(h) for h in allowed_hosts]
+        return cls(rules, trusted)
+
+    def refusal(self, url: str) -> str | None:
+        """Why ``url`` may not be fetched without looking it up: ``refused_scheme`` or
+        ``refused_offsite``; None when its host is one of the site's."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return "refused_offsite"
+        if parts.scheme not in ("http", "https"):
+            return "refused_scheme"
+        host = (parts.hostname or "").lower()
+        port = port or (443 if parts.scheme == "https" else 80)
+        if not any(rule.matches(host, port) for rule in self.rules):
+            return "refused_offsite"
+        return None
+
+    def private_refusal(self, host: str, address: str) -> str | None:
+        if host.lower() in self.trusted or is_public(address):
+            return None
+        return "refused_private"
+
+
+class HostGuardMiddleware:
+    """Downloader middleware (before robots.txt is asked) enforcing the site's
+    :class:`HostPolicy`; spiders without a site pass through."""
+
+    def __init__(self, stats: StatsCollector,
+                 resolve: Callable[[str], Awaitable[str]] | None = None,
+                 trusted: Iterable[str] = ()):
+        self.stats = stats
+        self.resolve = resolve or _resolve_with_scrapy
+        self.trusted = tuple(trusted)
+        self.policy: HostPolicy | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        guard = cls(crawler.stats,
+                    trusted=crawler.settings.getlist("BULLETIN_TRUSTED_PRIVATE_HOSTS"))
+        crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)
+        return guard
+
+    def spider_opened(self, spider: Spider) -> None:
+        site = getattr(spider, "site", None)
+        if site is None:
+            return
+        urls = [_template_host(url) for url in site.start_urls]
+        origin = getattr(spider, "fetch_origin", None)
+        self.policy = HostPolicy.for_urls([*urls, *([origin] if origin else [])],
+                                          site.allowed_hosts, self.trusted)
+
+    async def process_request(self, request: Request) -> None:
+        if self.policy is None:
+            return
+        refusal = self.policy.refusal(request.url)
+        host = (urlsplit(request.url).hostname or "").lower()
+        if refusal is None and host not in self.policy.trusted:
+            try:
+                address = await self.resolve(host)
+            except Exception:  # noqa: BLE001 - the download reports the DNS error itself
+                return
+            refusal = self.policy.private_refusal(host, address)
+        if refusal is not None:
+            self.stats.inc_value(f"bulletin/refused/{refusal.removeprefix('refused_')}")
+            raise IgnoreRequest(f"{refusal}: {request.url}")
+
+
+def _template_host(url: str) -> str:
+    """A start URL's scheme and host (its ``{date:…}`` template never touches them)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+async def _resolve_with_scrapy(host: str) -> str:
+    """The address Scrapy will connect to: its installed caching resolver fills the DNS cache
+    the connection reads."""
+    from twisted.internet import reactor
+
+    return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]

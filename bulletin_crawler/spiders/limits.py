@@ -1,0 +1,47 @@
+"""Bounds a hostile site cannot push a crawl past: links taken from one page, and requests
+waiting in the scheduler. Both are settings (``BULLETIN_MAX_LINKS_PER_PAGE``,
+``BULLETIN_MAX_QUEUED_REQUESTS``) a site file may override in its ``settings:``. What a bound
+leaves out is counted (``bulletin/capped/…``) and logged with the page's URL, and the page's day
+or column is walked again by the next run, so nothing is lost without a trace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import scrapy
+    from scrapy.settings import BaseSettings
+    from typing_extensions import Self
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_links: int = 500
+    max_queued: int = 20_000
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> Self:
+        return cls(settings.getint("BULLETIN_MAX_LINKS_PER_PAGE", cls.max_links),
+                   settings.getint("BULLETIN_MAX_QUEUED_REQUESTS", cls.max_queued))
+
+    def links(self, spider: scrapy.Spider, urls: list[str], page: str) -> list[str]:
+        """The first ``max_links`` links of a page."""
+        if len(urls) <= self.max_links:
+            return urls
+        spider.crawler.stats.inc_value("bulletin/capped/links", len(urls) - self.max_links)
+        spider.logger.warning("took the first %d of %d links (BULLETIN_MAX_LINKS_PER_PAGE): %s",
+                              self.max_links, len(urls), page)
+        return urls[:self.max_links]
+
+    def room_for(self, spider: scrapy.Spider, count: int) -> bool:
+        """Whether ``count`` more requests fit in the scheduler."""
+        stats = spider.crawler.stats
+        queued = (stats.get_value("scheduler/enqueued", 0) or 0) - (
+            stats.get_value("scheduler/dequeued", 0) or 0)
+        if queued + count <= self.max_queued:
+            return True
+        stats.inc_value("bulletin/capped/queue", count)
+        spider.logger.warning("%d requests not queued: %d already wait "
+                              "(BULLETIN_MAX_QUEUED_REQUESTS)", count, queued)
+        return False
