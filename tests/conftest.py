@@ -30,7 +30,7 @@ def run_bulletin(*args: str, cwd: Path, env: dict[str, str] | None = None,
     """The ``bulletin`` command as a user runs it, in its own process."""
     # an operator's own store, sites or journal never leak into a test's crawl
     inherited = {name: value for name, value in os.environ.items()
-                 if name not in ("BULLETIN_STORE", "BULLETIN_SITES", "BULLETIN_JOURNAL")}
+                 if name not in ("BULLETIN_STORE", "BULLETIN_SITES", "BULLETIN_JOURNAL_DIR")}
     full_env = {**inherited, "PYTHONUTF8": "1", **(env or {})}
     result = subprocess.run([sys.executable, "-m", "bulletin_crawler.cli", *args], cwd=cwd,
                             env=full_env, capture_output=True, text=True, timeout=300)

@@ -1,10 +1,18 @@
-"""The ``bulletin`` command: crawl, parse, export, demo, sites."""
+"""The ``bulletin`` command: crawl, parse, export, demo, sites and the tools around them.
+
+Bad input gets one line naming the thing and what is expected, and a non-zero exit — never a
+traceback (``BULLETIN_DEBUG=1`` shows one for an unexpected error).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import sys
+import traceback
 
+from bulletin_crawler import __version__
 from bulletin_crawler.cli import (
     check,
     crawl,
@@ -16,11 +24,18 @@ from bulletin_crawler.cli import (
     runs,
     sites,
 )
+from bulletin_crawler.extraction.html import ExtractionError
+from bulletin_crawler.sites import SiteFileError
+from bulletin_crawler.stores import StoreError, redact
+
+EXIT_BAD_INPUT = 2
+EXIT_UNEXPECTED = 70  # sysexits' EX_SOFTWARE
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bulletin", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="bulletin", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (crawl, parse, export, runs, sites, check, newsite, fixtures, evaluate):
         module.register(commands)
     return parser
@@ -28,11 +43,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    name = f"bulletin {args.command}"
     try:
         return int(args.run(args) or 0)
     except BrokenPipeError:  # `bulletin export | head`: the reader had enough
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:
+        print(f"{name}: interrupted", file=sys.stderr)
+        return 130
+    except (StoreError, SiteFileError, ExtractionError) as error:
+        print(f"{name}: {redact(str(error))}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"{name}: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as error:
+        print(f"{name}: the store's database failed: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("BULLETIN_DEBUG"):
+            traceback.print_exc()
+        print(f"{name}: unexpected error: {type(error).__name__}: {redact(str(error))[:300]} "
+              "(set BULLETIN_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_UNEXPECTED
 
 
 if __name__ == "__main__":

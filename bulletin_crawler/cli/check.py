@@ -18,7 +18,8 @@ from bulletin_crawler.extraction.page import extract_html
 from bulletin_crawler.sites import SiteConfig, SiteFileError, load_sites
 from bulletin_crawler.sites.config import FAMILY_KINDS
 from bulletin_crawler.sites.detect import guess_family
-from bulletin_crawler.sites.fixtures import FIELDS, extract_for_site
+from bulletin_crawler.sites.extract import extract_for_site
+from bulletin_crawler.sites.fixtures import FIELDS
 from bulletin_crawler.spiders import FAMILY_SPIDERS
 
 USER_AGENT = "bulletin_crawler/0.1 (+regional news archive; bulletin check)"

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import islice
+from pathlib import Path
 from typing import IO, Any
 
 from bulletin_crawler.contract import ARTICLE_FIELDS
@@ -41,7 +42,15 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "parquet" and not args.output:
         print("bulletin export: --format parquet needs -o FILE", file=sys.stderr)
         return 2
-    store = open_store(args.store)
+    if args.output and Path(args.output).is_dir():
+        print(f"bulletin export: {args.output} is a folder; -o names the file to write",
+              file=sys.stderr)
+        return 2
+    if args.output and not Path(args.output).parent.is_dir():
+        print(f"bulletin export: {Path(args.output).parent} does not exist; create it or "
+              "choose another -o", file=sys.stderr)
+        return 2
+    store = open_store(args.store, create=False, server_timeout_ms=3000)
     query = ArticleQuery(site=args.site, since=args.since, until=args.until, region=args.region)
     try:
         docs = store.iter_articles(query)

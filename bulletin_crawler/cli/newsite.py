@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from bulletin_crawler.cli.check import fetch
 from bulletin_crawler.extraction.html import ExtractionError, decode_html
 from bulletin_crawler.sites import SiteFileError, load_site_file
+from bulletin_crawler.sites.config import PLACEHOLDER_CODE, PLACEHOLDER_PROVINCE, check_key
 from bulletin_crawler.sites.detect import guess_family
 from bulletin_crawler.sites.fixtures import Fixture, differences, fixture_dir, write_expected
 
@@ -29,12 +30,17 @@ _DATED = (
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("new-site", help="scaffold a site file, a fixture and its "
                                                   "expected extraction from one page")
-    parser.add_argument("key")
+    parser.add_argument("key", help="site key: 2-63 lower-case letters, digits, '-' or '_'")
     parser.add_argument("--url", required=True, help="the page's URL (fetched unless --page)")
     parser.add_argument("--page", help="a saved copy of the page, instead of fetching it")
     parser.add_argument("--family", help="override the guessed family")
     parser.add_argument("--name", help="publication name (default: the key)")
-    parser.add_argument("--region-code", default="000000", help="6-digit division code")
+    parser.add_argument("--region-code", default=PLACEHOLDER_CODE,
+                        help="6-digit administrative division code, e.g. 410104 (else a "
+                             "placeholder that `sites --check` rejects until filled in)")
+    parser.add_argument("--province", default=PLACEHOLDER_PROVINCE, help="e.g. 河南省")
+    parser.add_argument("--city", help="e.g. 郑州市")
+    parser.add_argument("--district", help="e.g. 管城回族区")
     parser.add_argument("--dir", default=os.environ.get("BULLETIN_SITES") or "sites",
                         help="where site files live (default $BULLETIN_SITES, else ./sites)")
     parser.set_defaults(run=run)
@@ -53,6 +59,11 @@ def start_url(url: str, family: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:  # everything that names a file is checked before anything is written
+        check_key(args.key)
+    except SiteFileError as error:
+        print(f"bulletin new-site: {error}", file=sys.stderr)
+        return 2
     try:
         data, _fetched, charset = fetch(args.page or args.url)
         html = decode_html(data, charset)
@@ -72,12 +83,12 @@ def run(args: argparse.Namespace) -> int:
         f"# Family guess: {family} ({'; '.join(guess.reasons)})\n"
         f"key: {args.key}\nname: {args.name or args.key}\nfamily: {family}\n"
         f"start_urls:\n  - {start_url(args.url, family)}\n"
-        f"region:\n  province: 未填写\n  city: null\n  district: null\n"
-        f"  code: \"{args.region_code}\"\n"
+        f"region:\n  province: {args.province}\n  city: {args.city or 'null'}\n"
+        f"  district: {args.district or 'null'}\n  code: \"{args.region_code}\"\n"
         f"verified: scaffolded from {urlsplit(args.url).netloc}; not yet reviewed\n",
         encoding="utf-8")
     try:
-        site = load_site_file(site_path)
+        site = load_site_file(site_path, draft=True)
     except SiteFileError as error:
         print(f"bulletin new-site: {error}", file=sys.stderr)
         return 2
@@ -91,4 +102,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {page} and {fixture.expected_path.name}: review the expected fields, then")
     print(f"  bulletin check {page} --site {args.key} --url {args.url} --sites {directory}")
     print(f"  bulletin sites --check --sites {directory}")
+    if site.region.code == PLACEHOLDER_CODE or site.region.province == PLACEHOLDER_PROVINCE:
+        print("the region is a placeholder: fill in region.province and region.code before "
+              "crawling (`sites --check` rejects placeholders)")
     return 1 if differences(fixture) else 0

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bulletin_crawler.sites import SiteConfig, SiteFileError, load_sites
+from bulletin_crawler.cli.table import print_table
+from bulletin_crawler.sites import SiteConfig, load_registry
 from bulletin_crawler.sites.custom import page_object_for
 from bulletin_crawler.sites.fixtures import differences, site_fixtures
 
@@ -19,19 +20,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def load_or_report(directory: str | None) -> dict[str, SiteConfig] | None:
-    """The registry, or None after printing which site file is wrong and why."""
-    try:
-        return load_sites(directory)
-    except SiteFileError as error:
-        print(f"bulletin: {error}", file=sys.stderr)
-        return None
+def load_or_report(directory: str | None) -> dict[str, SiteConfig]:
+    """The usable sites, after printing which site files are wrong and why (each bad file
+    disables its own site only)."""
+    registry = load_registry(directory)
+    for problem in registry.problems:
+        print(f"bulletin: site disabled: {problem}", file=sys.stderr)
+    return registry.sites
 
 
 def run(args: argparse.Namespace) -> int:
-    sites = load_or_report(args.sites)
-    if sites is None:
-        return 2
+    registry = load_registry(args.sites)
+    for problem in registry.problems:
+        print(f"bulletin sites: disabled: {problem}", file=sys.stderr)
+    sites = registry.sites
     rows = [("KEY", "FAMILY", "KIND", "REGION", "SCHEDULE", "RENDER", "NAME", "START URL")]
     for site in sites.values():
         region = " ".join(filter(None, (site.region.city, site.region.district, site.region.code)))
@@ -39,17 +41,15 @@ def run(args: argparse.Namespace) -> int:
         render = "python" if page_object_for(site.key) else "html"
         rows.append((site.key, site.family, site.kind, region, schedule, render, site.name,
                      site.start_urls[0]))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
-              + "  " + row[-1])
+    print_table(rows, last_free=True)
     if not args.check:
-        return 0
+        return 2 if registry.problems else 0
     fixtures = site_fixtures(sites)
     failures = [line for fixture in fixtures for line in differences(fixture)]
     for line in failures:
         print(f"FAIL {line}")
     untested = sorted(set(sites) - {fixture.site.key for fixture in fixtures})
-    print(f"{len(sites)} site files valid; {len(fixtures)} fixture pages, "
-          f"{len(failures)} differences; no fixture pages: {', '.join(untested) or 'none'}")
-    return 1 if failures else 0
+    print(f"{len(sites)} site files valid, {len(registry.problems)} disabled; "
+          f"{len(fixtures)} fixture pages, {len(failures)} differences; no fixture pages: "
+          f"{', '.join(untested) or 'none'}")
+    return 1 if failures or registry.problems else 0
