@@ -12,6 +12,7 @@ hang a test.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import http
@@ -24,6 +25,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Self
 
 IO_TIMEOUT = 10.0        # seconds a client may take to send its request or to take our answer
 CLOSE_TIMEOUT = 5.0      # seconds shutdown waits for connection threads in total
@@ -246,7 +248,7 @@ class FaultServer:
         self._acceptor = threading.Thread(target=self._accept_loop, daemon=True,
                                           name=f"fault-server-{self.port}")
 
-    def __enter__(self) -> FaultServer:
+    def __enter__(self) -> Self:
         self._acceptor.start()
         return self
 
@@ -282,10 +284,8 @@ class FaultServer:
         with self._lock:
             connections = dict(self._connections)
         for sock in connections:
-            try:
+            with contextlib.suppress(OSError):  # already closed or reset
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed or reset
         deadline = time.monotonic() + CLOSE_TIMEOUT
         for thread in connections.values():
             thread.join(max(0.0, deadline - time.monotonic()))
