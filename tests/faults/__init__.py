@@ -1,0 +1,1 @@
+"""A misbehaving HTTP server and generated fixture sites for the fault tests (issue #12)."""
