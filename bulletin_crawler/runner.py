@@ -66,24 +66,28 @@ def project_settings(store: str | None = None, sites: str | None = None,
 
 
 def run_crawl(key: str, spider_args: dict[str, Any], settings: Any) -> CrawlResult:
-    """Crawl site ``key``; raises :class:`CrawlInputError` (or ``StoreError``) before starting
-    when the input is wrong."""
+    """Crawl site ``key``; raises :class:`CrawlInputError` (or ``StoreError``) before anything
+    starts when the input is wrong."""
     from scrapy.crawler import CrawlerProcess
 
-    process = CrawlerProcess(settings, install_root_handler=True)
+    from bulletin_crawler.sites import load_registry
+    from bulletin_crawler.spiders.loader import spider_class
+
     try:
-        crawler = process.create_crawler(key)
+        spidercls = spider_class(load_registry(settings.get("BULLETIN_SITES") or None).site(key))
     except KeyError as error:
         raise CrawlInputError(error.args[0]) from None
     try:
-        crawler.spidercls(**spider_args)  # bad dates fail here, before the reactor starts
+        spidercls(**spider_args)  # bad dates fail here, before the reactor starts
     except (TypeError, ValueError) as error:
         raise CrawlInputError(str(error)) from None
-    uri = crawler.settings.get("BULLETIN_STORE")
-    journal = crawler.settings.get("BULLETIN_JOURNAL_DIR")
-    store = open_store(uri, batch_size=crawler.settings.getint("BULLETIN_STORE_BATCH_SIZE"),
+    uri = settings.get("BULLETIN_STORE")
+    journal = settings.get("BULLETIN_JOURNAL_DIR")
+    store = open_store(uri, batch_size=settings.getint("BULLETIN_STORE_BATCH_SIZE"),
                        journal_dir=Path(journal) if journal else None,
-                       server_timeout_ms=crawler.settings.getint("BULLETIN_MONGO_TIMEOUT_MS"))
+                       server_timeout_ms=settings.getint("BULLETIN_MONGO_TIMEOUT_MS"))
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(spidercls)
     crawler._bulletin_store_client = StoreClient(store)  # type: ignore[attr-defined]
     process.crawl(crawler, **spider_args)
     process.start()

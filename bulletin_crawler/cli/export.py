@@ -23,12 +23,14 @@ PARQUET_BATCH = 1000
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("export", help="write stored articles as JSON Lines, CSV or "
                                                 "Parquet")
-    parser.add_argument("--store", default=os.environ.get(STORE_ENV, DEFAULT_STORE_URI))
+    parser.add_argument("--store", default=os.environ.get(STORE_ENV, DEFAULT_STORE_URI),
+                        help="store URI (default $BULLETIN_STORE, else the embedded store)")
     parser.add_argument("--site", help="only this site's articles")
     parser.add_argument("--since", type=_day, help="published on or after this day")
     parser.add_argument("--until", type=_day, help="published on or before this day")
     parser.add_argument("--region", help="only this 6-digit division code")
-    parser.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
+    parser.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl",
+                        help="output format (default jsonl)")
     parser.add_argument("-o", "--output", help="file to write (default: standard output; "
                                                "required for parquet)")
     parser.set_defaults(run=run)
@@ -59,6 +61,12 @@ def run(args: argparse.Namespace) -> int:
         else:
             with _output(args.output) as out:
                 count = (_write_csv if args.format == "csv" else _write_jsonl)(docs, out)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        print(f"bulletin export: cannot write {args.output or 'standard output'}: "
+              f"{error.strerror or error}", file=sys.stderr)
+        return 1
     finally:
         store.close()
     print(f"exported {count} articles", file=sys.stderr)

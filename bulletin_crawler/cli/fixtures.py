@@ -12,7 +12,7 @@ from bulletin_crawler.sites.fixtures import differences, site_fixtures, write_ex
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("fixtures", help="manage sites' fixture pages")
-    actions = parser.add_subparsers(dest="action", required=True)
+    actions = parser.add_subparsers(dest="action", required=True, help="what to do")
     update = actions.add_parser("update", help="rewrite expected files from the current "
                                                "extraction")
     update.add_argument("keys", nargs="*", help="only these sites (default: all)")

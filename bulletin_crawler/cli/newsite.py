@@ -14,7 +14,12 @@ from urllib.parse import urlsplit
 from bulletin_crawler.cli.check import fetch
 from bulletin_crawler.extraction.html import ExtractionError, decode_html
 from bulletin_crawler.sites import SiteFileError, load_site_file
-from bulletin_crawler.sites.config import PLACEHOLDER_CODE, PLACEHOLDER_PROVINCE, check_key
+from bulletin_crawler.sites.config import (
+    KEY_RULE,
+    PLACEHOLDER_CODE,
+    PLACEHOLDER_PROVINCE,
+    is_site_key,
+)
 from bulletin_crawler.sites.detect import guess_family
 from bulletin_crawler.sites.fixtures import Fixture, differences, fixture_dir, write_expected
 
@@ -59,10 +64,8 @@ def start_url(url: str, family: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:  # everything that names a file is checked before anything is written
-        check_key(args.key)
-    except SiteFileError as error:
-        print(f"bulletin new-site: {error}", file=sys.stderr)
+    if not is_site_key(args.key):  # the key names files: checked before anything is written
+        print(f"bulletin new-site: site key {args.key!r} must be {KEY_RULE}", file=sys.stderr)
         return 2
     try:
         data, _fetched, charset = fetch(args.page or args.url)

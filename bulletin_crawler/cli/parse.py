@@ -14,7 +14,9 @@ from bulletin_crawler.extraction.page import extract_page
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("parse", help="extract articles from saved pages (no crawl)")
-    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("paths", nargs="+", type=Path,
+                        help="saved pages: HTML, or a page's plain text (.txt) to split into "
+                             "stories")
     parser.add_argument("--url", help="the page's URL (dates and links are read from it)")
     parser.add_argument("--issue-date", type=date.fromisoformat,
                         help="issue date, YYYY-MM-DD, for relative dates such as 昨日")

@@ -98,12 +98,18 @@ def load_site_file(path: Path, draft: bool = False) -> SiteConfig:
     return parse_site(raw, path, draft)
 
 
-def check_key(key: str, path: Path | str = "key") -> str:
+KEY_RULE = "2-63 lower-case letters, digits, '-' or '_', starting with a letter or digit"
+
+
+def check_key(key: str, path: Path | str) -> str:
     """A site key, or :class:`SiteFileError`: keys name files and spiders, so they are plain."""
-    if not _KEY.match(key):
-        raise SiteFileError(path, "key", f"{key!r} must be 2-63 lower-case letters, digits, "
-                            "'-' or '_', starting with a letter or digit")
+    if not is_site_key(key):
+        raise SiteFileError(path, "key", f"{key!r} must be {KEY_RULE}")
     return key
+
+
+def is_site_key(key: str) -> bool:
+    return bool(_KEY.match(key))
 
 
 def parse_site(raw: Any, path: Path | str, draft: bool = False) -> SiteConfig:

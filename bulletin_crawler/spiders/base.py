@@ -197,15 +197,23 @@ class SiteSpider(scrapy.Spider):
         client.submit(client.store.clear_failures, [self.article_key(url)])
 
     def request_failed(self, failure: Failure) -> None:
-        """The errback of every request: a refused, lost or failed page, counted by reason."""
+        """The errback of every request (it returns nothing: an errback's return value would
+        be taken for its output)."""
+        self.record_loss(failure)
+
+    def record_loss(self, failure: Failure) -> bool:
+        """A refused, lost or failed page, counted by reason and remembered; returns whether a
+        page of the site was lost (a refused link to another host is not)."""
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = failure_reason(failure)
+        if reason.startswith("refused") and not request.meta.get("redirect_urls"):
+            return False  # a link to another host: not this site's page (the guard counts it)
         self.crawler.stats.inc_value("bulletin/request_errors")
-        if reason.startswith("refused"):
-            original = request.meta.get("redirect_urls") or []
-            if not original:  # a link to another host: not this site's page, nothing lost
-                return
+        kind = request.meta.get("page_kind")
+        if kind in ("layout", "list"):
+            self.crawler.stats.inc_value(f"bulletin/{kind}_pages_failed")
         self.page_failed(request, reason, detail)
+        return True
 
     def item_rejected(self, item: Any, response: Response, exception: Exception,
                       spider: scrapy.Spider) -> None:

@@ -164,15 +164,12 @@ class EpaperSpider(SiteSpider):
             self.page_done(response.meta, failed=rejected and not self.gave_up(response.url))
 
     def request_failed(self, failure: Failure) -> None:
-        super().request_failed(failure)
+        lost = self.record_loss(failure)
         request: Request = failure.request  # type: ignore[attr-defined]
         meta = request.meta
         if "issue_day" in meta:
             url = meta.get("tracked_url", request.url)
-            kind = meta.get("page_kind")
-            if kind == "layout":
-                self.crawler.stats.inc_value("bulletin/layout_pages_failed")
-            self.page_done(meta, failed=not self.gave_up(url))
+            self.page_done(meta, failed=lost and not self.gave_up(url))
 
     def page_done(self, meta: dict[str, Any], failed: bool = False) -> None:
         """A day with no open page is over: its page sets are dropped (memory stays flat however
