@@ -32,7 +32,10 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
 _CODE = re.compile(r"^\d{6}$")
 _KNOWN_FIELDS = {"key", "name", "family", "start_urls", "region", "encoding", "selectors",
                  "settings", "verified", "description", "article_pattern", "max_pages",
-                 "allowed_hosts"}
+                 "allowed_hosts", "schedule", "schedule_args", "monitors", "render",
+                 "render_pages", "render_wait", "render_click", "render_clicks", "render_scroll"}
+RENDER_MODES = ("none", "browser", "splash")
+RENDER_PAGES = ("lists", "articles", "all")
 DEFAULT_MAX_PAGES = 20
 # What `bulletin new-site` writes until a person fills in the region.
 PLACEHOLDER_CODE = "000000"
@@ -77,6 +80,18 @@ class SiteConfig:
     article_pattern: re.Pattern[str] | None = None
     max_pages: int = DEFAULT_MAX_PAGES
     allowed_hosts: tuple[str, ...] = ()
+    # operations: a cron expression (Asia/Shanghai), the crawl arguments of a scheduled run,
+    # monitor thresholds of this site (see docs/operations.md)
+    schedule: str | None = None
+    schedule_args: dict[str, Any] = field(default_factory=dict)
+    monitors: dict[str, Any] = field(default_factory=dict)
+    # JavaScript-rendered sites (see docs/rendering.md)
+    render: str = "none"
+    render_pages: str = "lists"
+    render_wait: str | None = None
+    render_click: str | None = None
+    render_clicks: int = 0
+    render_scroll: int = 0
 
     @property
     def kind(self) -> str:
@@ -136,7 +151,44 @@ def parse_site(raw: Any, path: Path | str, draft: bool = False) -> SiteConfig:
         article_pattern=_pattern(raw.get("article_pattern"), path),
         max_pages=_positive_int(raw.get("max_pages", DEFAULT_MAX_PAGES), "max_pages", path),
         allowed_hosts=_hosts(raw.get("allowed_hosts"), path),
+        schedule=_optional_str(raw.get("schedule"), "schedule", path),
+        schedule_args=_mapping(raw.get("schedule_args"), "schedule_args", path),
+        monitors=_mapping(raw.get("monitors"), "monitors", path),
+        render=_choice(raw.get("render", "none"), RENDER_MODES, "render", path),
+        render_pages=_choice(raw.get("render_pages", "lists"), RENDER_PAGES, "render_pages",
+                             path),
+        render_wait=_css(raw.get("render_wait"), "render_wait", path),
+        render_click=_css(raw.get("render_click"), "render_click", path),
+        render_clicks=_count(raw.get("render_clicks", 0), "render_clicks", path),
+        render_scroll=_count(raw.get("render_scroll", 0), "render_scroll", path),
     )
+
+
+def _optional_str(value: Any, name: str, path: Path | str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SiteFileError(path, name, f"must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _choice(value: Any, choices: tuple[str, ...], name: str, path: Path | str) -> str:
+    if value not in choices:
+        raise SiteFileError(path, name, f"{value!r} is not one of {', '.join(choices)}")
+    return str(value)
+
+
+def _css(value: Any, name: str, path: Path | str) -> str | None:
+    value = _optional_str(value, name, path)
+    if value is not None and (problem := selector_problem(value)):
+        raise SiteFileError(path, name, f"{value!r} {problem}")
+    return value
+
+
+def _count(value: Any, name: str, path: Path | str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+        raise SiteFileError(path, name, f"must be a whole number from 0 to 100, got {value!r}")
+    return value
 
 
 def _encoding(value: Any, path: Path | str) -> str | None:
