@@ -10,9 +10,12 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-SCHEMA_VERSION = 1
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+SCHEMA_VERSION = 2  # 2: published_at always a datetime with its precision; canonical places
 
 KINDS = ("epaper", "portal", "generic")
 
@@ -31,6 +34,7 @@ class Article:
     kicker: str | None = None
     subtitle: str | None = None
     published_at: str | None = None
+    published_precision: str | None = None
     event_date: str | None = None
     edition: dict[str, Any] | None = None
     column: str | None = None
@@ -48,8 +52,10 @@ class Article:
     first_seen_at: str | None = None
     updated_at: str | None = None
     schema_version: int = SCHEMA_VERSION
-    # Internal, kept by the stores for near-duplicate lookup and never exported.
+    # Internal, kept by the stores and never exported: the near-duplicate fingerprint, and
+    # every place the story was found with its snapshot (see bulletin_crawler.canonical).
     fingerprint: dict[str, Any] | None = None
+    places: list[dict[str, Any]] = field(default_factory=list)
 
     def to_document(self) -> dict[str, Any]:
         """The fields as a document for a store; values are shared, not copied (the item is
@@ -57,7 +63,8 @@ class Article:
         return dict(vars(self))
 
 
-INTERNAL_FIELDS = ("fingerprint", "url_keys")
+INTERNAL_FIELDS = ("fingerprint", "url_keys", "places")
+PRECISIONS = ("day", "minute", "second")
 ARTICLE_FIELDS: tuple[str, ...] = tuple(
     name for name in Article.__dataclass_fields__ if name not in INTERNAL_FIELDS)
 
@@ -73,6 +80,16 @@ def text_fingerprint(body: str) -> str:
     return hashlib.sha1(folded.encode("utf-8")).hexdigest()
 
 
-def article_id(url_key: str) -> str:
-    """Stable document id, derived from the canonical URL of the first place a story was seen."""
-    return hashlib.sha1(url_key.encode("utf-8")).hexdigest()[:24]
+def published(value: str | None) -> tuple[str | None, str | None]:
+    """``(datetime, precision)`` of a publication date in any of the forms extraction gives:
+    a day (``2020-11-30`` → ``2020-11-30T00:00:00+08:00``, ``day``) or a datetime, as an ISO
+    datetime with the +08:00 offset (Asia/Shanghai; aware values are converted)."""
+    if not value:
+        return None, None
+    if len(value) <= 10:
+        return f"{date.fromisoformat(value).isoformat()}T00:00:00+08:00", "day"
+    moment = datetime.fromisoformat(value)
+    moment = (moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None
+              else moment.astimezone(SHANGHAI))
+    precision = "second" if moment.second or moment.microsecond else "minute"
+    return moment.replace(microsecond=0).isoformat(), precision

@@ -16,8 +16,20 @@ IGNORED_PARAMS = ("div", "v", "spm", "from", "utm_source", "utm_medium", "utm_ca
 _INDEX_PAGE = re.compile(r"/index\.(?:s?html?|jhtml|php|aspx?)$", re.IGNORECASE)
 
 
+def is_parseable(url: str) -> bool:
+    """Whether a link can be taken apart at all (``http://[`` cannot)."""
+    try:
+        urlsplit(url).port  # noqa: B018 - parsing the port raises for a bad one
+    except ValueError:
+        return False
+    return True
+
+
 def strip_ignored_params(url: str) -> str:
-    """The URL to request: Founder's ``?div=-1`` and trackers removed, the rest kept."""
+    """The URL to request: Founder's ``?div=-1`` and trackers removed, the rest kept (a link
+    that cannot be parsed is returned as it is, for the spider to refuse)."""
+    if not is_parseable(url):
+        return url
     return url_query_cleaner(url, IGNORED_PARAMS, remove=True, keep_fragments=False)
 
 
@@ -29,6 +41,8 @@ def url_key(url: str) -> str:
     >>> url_key("HTTPS://Zzrb.zynews.cn/html/2020-11/30/content_1.htm?div=-1")
     'zzrb.zynews.cn/html/2020-11/30/content_1.htm'
     """
+    if not is_parseable(url):
+        return url.strip()
     canonical = canonicalize_url(strip_ignored_params(url))
     parts = urlsplit(canonical)
     path = _INDEX_PAGE.sub("/", parts.path) or "/"

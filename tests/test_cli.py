@@ -35,10 +35,11 @@ def test_parse_several_paths_names_each_input_and_reports_bad_ones(tmp_path):
 def test_export_formats_and_site_filter(tmp_path):
     run_bulletin("demo", cwd=tmp_path)
     assert len(jsonl(run_bulletin("export", "--site", "demo-daily", cwd=tmp_path).stdout)) == 6
-    assert jsonl(run_bulletin("export", "--site", "zzrb", cwd=tmp_path).stdout) == []
+    other = run_bulletin("export", "--site", "zzrb", cwd=tmp_path, check=False)
+    assert other.returncode == 2 and "no articles of site 'zzrb'" in other.stderr
     run_bulletin("export", "--format", "csv", "-o", str(tmp_path / "a.csv"), cwd=tmp_path)
-    lines = (tmp_path / "a.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("url,site,source,kind,title,body")
+    lines = (tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("id,url,site,source,kind,region_province")
     assert "王建宏;张文攀;李萌" in (tmp_path / "a.csv").read_text(encoding="utf-8")
 
 

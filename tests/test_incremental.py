@@ -37,7 +37,7 @@ def test_a_portal_repost_joins_the_epaper_story(serve, tmp_path):
     assert len(docs) == 7  # six stories + one edited repost, linked
     exact = docs["南曹乡推进高标准农田建设"]
     assert [(s["site"], s["published_at"]) for s in exact["sources"]] == [
-        ("demo-daily", "2020-11-30"), ("crosspost-demo", "2020-11-30")]
+        ("demo-daily", "2020-11-30T00:00:00+08:00"), ("crosspost-demo", "2020-11-30T09:00:00+08:00")]
     edited = docs["我区启动老旧小区改造三年行动"]
     original = docs["管城回族区启动老旧小区改造三年行动"]
     assert edited["duplicate_of"] == original["id"] and original["duplicate_of"] is None

@@ -84,13 +84,20 @@ def test_an_outage_loses_nothing_and_replay_never_duplicates(serve, tmp_path, mo
     written = journal_file.read_text(encoding="utf-8")
     ops = [json.loads(line) for line in written.splitlines()]
     assert ops[0] == {"journal_of": store_identity(down)}  # the journal names its store
-    # 6 stories, 1 more place of a repeated one, and the 3 days (one without an issue) marked
-    assert Counter(op.get("op") for op in ops[1:]) == {"upsert": 6, "add_source": 1,
-                                                       "mark_days": 3}
-    for index, op in enumerate(ops):  # each day is marked behind every article of that day
-        if op.get("op") == "mark_days":
-            later = [o for o in ops[index:] if o.get("op") == "upsert"]
-            assert not any(o["doc"]["published_at"][:10] in op["days"] for o in later)
+    # 6 stories, the repeated one again with its second place, and the 3 days (one without an
+    # issue) marked
+    assert Counter(op.get("op") for op in ops[1:]) == {"upsert": 7, "mark_days": 3}
+    marked: set[str] = set()
+    pages: set[str] = set()
+    for op in ops[1:]:  # a day is marked only behind every article page of that day
+        if op["op"] == "mark_days":
+            marked.update(op["days"])
+            continue
+        for place in op["doc"]["places"]:
+            if place["url"] not in pages:
+                pages.add(place["url"])
+                day = "-".join(place["url"].split("/html/")[1].split("/")[:2])
+                assert day not in marked, f"{place['url']} written after its day's mark"
     journal = Journal.for_store(tmp_path / "journal", down)  # the same server, back up
     back = MongoStore("mongodb://localhost/bulletin", client=mongo_client, journal=journal)
     assert back.count() == 6 and not journal_file.exists()  # replayed on open
@@ -150,7 +157,8 @@ def test_export_filters_and_parquet(serve, tmp_path):
     crawl_demo(serve, tmp_path, store)
     day = jsonl(run_bulletin("export", "--store", store, "--since", "2020-11-30",
                              "--until", "2020-11-30", "--region", "410104", cwd=tmp_path).stdout)
-    assert {doc["published_at"] for doc in day} == {"2020-11-30"} and len(day) == 3
+    assert {doc["published_at"] for doc in day} == {"2020-11-30T00:00:00+08:00"}
+    assert {doc["published_precision"] for doc in day} == {"day"} and len(day) == 3
     assert jsonl(run_bulletin("export", "--store", store, "--region", "410100",
                               cwd=tmp_path).stdout) == []
     pyarrow = pytest.importorskip("pyarrow.parquet") if not os.environ.get("CI") else \

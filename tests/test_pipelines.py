@@ -26,8 +26,8 @@ ORDER = (NormalisePipeline, ValidatePipeline, DeduplicatePipeline, StorePipeline
 
 
 def article(url: str, body: str = "本报讯 管城区召开会议。\n会议要求抓好落实。", title: str = "标题",
-            site: str = "demo") -> Article:
-    return Article(url=url, site=site, source="示范报", kind="epaper", title=title, body=body,
+            site: str = "demo", kind: str = "epaper") -> Article:
+    return Article(url=url, site=site, source="示范报", kind=kind, title=title, body=body,
                    published_at="2020-11-30", reporters=["王晓", "王晓"], authors=["王晓"])
 
 
@@ -93,7 +93,7 @@ def test_one_document_per_story_across_urls_and_runs(open_store):
     run = Run(open_store())
     run.feed(article("http://p.cn/a.htm"),
              article("http://p.cn/a.htm?div=-1"),                       # same URL
-             article("https://gov.cn/1.jhtml", site="gov"),              # same text elsewhere
+             article("https://gov.cn/1.jhtml", site="gov", kind="portal"),  # a repost
              article("http://p.cn/b.htm", body="本报讯 另一篇报道。"),
              article("http://p.cn/c.htm", title=""))                     # invalid
     assert run.stat("bulletin/articles_stored") == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import threading
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from bulletin_crawler.contract import Article, article_id, text_fingerprint
+from bulletin_crawler.canonical import assemble, make_place, story_id
+from bulletin_crawler.contract import Article, text_fingerprint
 from bulletin_crawler.pipelines.store_client import StoreClient
 from bulletin_crawler.stores import StoreError, open_store, redact
 from bulletin_crawler.stores.base import ArticleQuery, ArticleStore, public
@@ -19,16 +21,16 @@ from bulletin_crawler.stores.sqlite import SQLiteStore
 from bulletin_crawler.urls import url_key
 
 
-def document(url: str, body: str = "本报讯 正文。", title: str = "标题") -> dict[str, Any]:
-    doc = Article(url=url, site="demo", source="示范报", kind="epaper", title=title,
-                  body=body, published_at="2020-11-30",
+def document(url: str, body: str = "本报讯 正文。", title: str = "标题", site: str = "demo",
+             published_at: str = "2020-11-30T00:00:00+08:00", seen: str = "2026-11-24T10:00:00+08:00",
+             kind: str = "epaper") -> dict[str, Any]:
+    doc = Article(url=url, site=site, source="示范报", kind=kind, title=title,
+                  body=body, published_at=published_at, published_precision="day",
                   region={"province": "河南省", "city": "郑州市", "district": "管城回族区",
                           "code": "410104"}).to_document()
-    doc.update(id=article_id(url_key(url)), content_hash=text_fingerprint(body),
-               sources=[{"site": "demo", "url": url, "published_at": "2020-11-30"}],
-               url_keys=[url_key(url)],
-               first_seen_at="2026-11-24T10:00:00+08:00", updated_at="2026-11-24T10:00:00+08:00")
-    return doc
+    doc.update(id=story_id(text_fingerprint(body)), content_hash=text_fingerprint(body),
+               first_seen_at=seen, updated_at=seen)
+    return assemble(doc, [make_place(doc, url_key(url), kind == "epaper", seen)])
 
 
 @pytest.fixture(params=["sqlite", "mongomock"])
@@ -61,28 +63,40 @@ def test_upsert_match_and_reopen(make_store):
     store.close()
 
 
-def test_add_source_and_update_keep_history(make_store):
+def test_a_second_place_is_merged_and_the_earliest_decides(make_store):
     store = make_store(batch_size=1)
-    doc = document("http://p.cn/a.htm")
-    store.upsert(doc)
-    store.add_source(doc["id"], {"site": "gov", "url": "http://gov.cn/1.jhtml",
-                                 "published_at": "2020-12-01"}, "gov.cn/1.jhtml",
-                     "2026-11-25T10:00:00+08:00")
-    store.add_source(doc["id"], {"site": "zzrb", "url": "http://zzrb.cn/9.htm",
-                                 "published_at": "2020-11-29"}, "zzrb.cn/9.htm",
-                     "2026-11-25T10:00:00+08:00")
-    changed = document("http://p.cn/a.htm", body="本报讯 更正后的正文。")
-    changed.update(first_seen_at="2026-11-26T10:00:00+08:00",
-                   updated_at="2026-11-26T10:00:00+08:00")
-    store.upsert(changed)
+    paper = document("http://p.cn/a.htm")
+    store.upsert(paper)
+    repost = document("http://gov.cn/1.jhtml", site="gov", kind="portal",
+                      published_at="2020-12-01T09:00:00+08:00", seen="2026-11-25T10:00:00+08:00")
+    store.upsert({**repost, "id": paper["id"], "title": "转载的标题"})
+    earlier = document("http://zzrb.cn/9.htm", site="zzrb", published_at="2020-11-29T00:00:00+08:00",
+                       seen="2026-11-26T10:00:00+08:00")
+    store.upsert({**earlier, "id": paper["id"], "title": "最早的标题"})
     store.close()
     store = make_store()
     [stored] = list(store.iter_articles())
     assert [source["site"] for source in stored["sources"]] == ["zzrb", "demo", "gov"]
+    assert (stored["url"], stored["site"], stored["title"]) == (
+        "http://zzrb.cn/9.htm", "zzrb", "最早的标题")  # re-pointed to the earliest place
     assert stored["first_seen_at"] == "2026-11-24T10:00:00+08:00"
     assert stored["updated_at"] == "2026-11-26T10:00:00+08:00"
-    assert stored["body"] == "本报讯 更正后的正文。"
-    assert store.match("gov.cn/1.jhtml", "x").id == doc["id"]
+    assert store.match("gov.cn/1.jhtml", "x").id == paper["id"]
+    store.close()
+
+
+def test_reroot_moves_a_cluster_to_an_earlier_story(make_store):
+    store = make_store(batch_size=1)
+    root, member, earlier = (document(f"http://p.cn/{n}.htm", body=f"本报讯 第{n}篇。")
+                             for n in (1, 2, 3))
+    store.upsert(root)
+    store.upsert({**member, "duplicate_of": root["id"]})
+    store.upsert(earlier)
+    store.reroot(root["id"], earlier["id"])
+    store.close()
+    store = make_store()
+    links = {doc["id"]: doc["duplicate_of"] for doc in store.iter_articles()}
+    assert links == {root["id"]: earlier["id"], member["id"]: earlier["id"], earlier["id"]: None}
     store.close()
 
 
@@ -92,9 +106,8 @@ def test_known_urls_from_buffer_and_store(make_store):
     assert store.known_urls(["p.cn/a.htm", "p.cn/b.htm"]) == {"p.cn/a.htm"}
     store.close()
     store = make_store()
-    store.add_source(store.match("p.cn/a.htm", "x").id,
-                     {"site": "s", "url": "http://q.cn/c", "published_at": "2020-12-01"},
-                     "q.cn/c", "2026-11-24T10:00:00+08:00")
+    first = document("http://p.cn/a.htm")
+    store.upsert({**document("http://q.cn/c", site="s"), "id": first["id"]})
     assert store.known_urls(["p.cn/a.htm", "q.cn/c", "p.cn/z.htm"]) == {"p.cn/a.htm", "q.cn/c"}
     store.close()
 
@@ -190,3 +203,42 @@ def test_the_local_store_is_called_directly_and_mongodb_on_the_worker_thread(mak
     assert name.startswith("bulletin-store") is store.in_thread
     assert store.in_thread is isinstance(store, MongoStore)
     asyncio.run(client.close())
+
+
+def test_schema_1_documents_are_migrated_on_open(tmp_path, mongo_client):
+    """A document as schema 1 stored it: a bare issue date, sources without precision, no
+    places. Both stores bring it to schema 2 when opened, once."""
+    v1 = {"id": "0123456789abcdef01234567", "url": "http://p.cn/a.htm", "site": "demo",
+          "source": "示范报", "kind": "epaper", "title": "标题", "body": "本报讯 正文。",
+          "region": {"code": "410104"}, "published_at": "2020-11-30", "event_date": None,
+          "authors": [], "reporters": [], "correspondents": [], "editors": [],
+          "photographers": [], "images": [], "kicker": None, "subtitle": None,
+          "edition": None, "column": "要闻", "content_hash": text_fingerprint("本报讯 正文。"),
+          "duplicate_of": None, "revisions": [], "fingerprint": None,
+          "sources": [{"site": "demo", "url": "http://p.cn/a.htm", "published_at": "2020-11-30"},
+                      {"site": "gov", "url": "http://gov.cn/1.htm", "published_at": "2020-12-01"}],
+          "url_keys": ["p.cn/a.htm", "gov.cn/1.htm"], "first_seen_at": "2026-11-24T10:00:00+08:00",
+          "updated_at": "2026-11-24T10:00:00+08:00", "schema_version": 1}
+    sqlite = SQLiteStore(tmp_path / "old.sqlite3")
+    sqlite.db.execute("INSERT INTO articles (id, site, url, content_hash, published_at,"
+                      " region_code, first_seen_at, updated_at, doc) VALUES (?,?,?,?,?,?,?,?,?)",
+                      (v1["id"], "demo", v1["url"], v1["content_hash"], "2020-11-30", "410104",
+                       v1["first_seen_at"], v1["updated_at"], json.dumps(v1)))
+    sqlite.db.commit()
+    sqlite.close()
+    mongo = MongoStore("mongodb://localhost/old", client=mongo_client)
+    mongo.articles.insert_one({"_id": v1["id"], **v1})
+    assert mongo.migrate() == 1 and mongo.migrate() == 0
+    reopened = SQLiteStore(tmp_path / "old.sqlite3")
+    assert reopened.migrate() == 0  # done on open already
+    for store in (reopened, mongo):
+        [doc] = list(store.iter_articles())
+        assert doc["id"] == v1["id"] and doc["schema_version"] == 2
+        assert (doc["published_at"], doc["published_precision"]) == (
+            "2020-11-30T00:00:00+08:00", "day")
+        assert [(s["site"], s["published_at"], s["published_precision"]) for s in doc["sources"]] \
+            == [("demo", "2020-11-30T00:00:00+08:00", "day"),
+                ("gov", "2020-12-01T00:00:00+08:00", "day")]
+        assert doc["column"] == "要闻" and "places" not in doc
+        assert len(store.document(v1["id"])["places"]) == 2
+        store.close()

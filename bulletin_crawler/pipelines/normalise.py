@@ -6,6 +6,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from bulletin_crawler.contract import published
 from bulletin_crawler.extraction.text import (
     clean_line,
     dedupe_paragraphs,
@@ -19,7 +20,8 @@ _NAME_FIELDS = ("authors", "reporters", "correspondents", "editors", "photograph
 
 class NormalisePipeline:
     """Fold whitespace and full-width spaces, rebuild paragraphs one per line, drop print/close
-    widgets and repeated paragraphs, and list every credited name once."""
+    widgets and repeated paragraphs, list every credited name once, and give ``published_at``
+    its one type: an ISO datetime with +08:00 and its precision (``day`` for an issue date)."""
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -31,4 +33,7 @@ class NormalisePipeline:
             dedupe_paragraphs(drop_boilerplate(paragraphs(adapter.get("body") or ""))))
         for name in _NAME_FIELDS:
             adapter[name] = list(dict.fromkeys(n for n in (adapter.get(name) or []) if n))
+        if adapter.get("published_precision") is None:
+            adapter["published_at"], adapter["published_precision"] = published(
+                adapter.get("published_at"))
         return item

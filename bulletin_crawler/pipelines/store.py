@@ -16,7 +16,8 @@ class StorePipeline(StorePipelineBase):
 
     async def process_item(self, item: Article) -> Article:
         doc = item.to_document()
-        doc["url_keys"] = [url_key(doc["url"])]
+        doc["url_keys"] = sorted({place["url_key"] for place in doc["places"]}
+                                 or {url_key(doc["url"])})
         await self.client.call(self.client.store.upsert, doc)
         self.stats.inc_value("bulletin/articles_stored")
         return item

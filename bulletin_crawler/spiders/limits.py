@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bulletin_crawler.urls import is_parseable
+
 if TYPE_CHECKING:
     import scrapy
     from scrapy.settings import BaseSettings
@@ -26,7 +28,11 @@ class Limits:
                    settings.getint("BULLETIN_MAX_QUEUED_REQUESTS", cls.max_queued))
 
     def links(self, spider: scrapy.Spider, urls: list[str], page: str) -> list[str]:
-        """The first ``max_links`` links of a page."""
+        """The first ``max_links`` links of a page that can be parsed at all."""
+        usable = [url for url in urls if is_parseable(url)]
+        if len(usable) < len(urls):
+            spider.crawler.stats.inc_value("bulletin/refused/malformed", len(urls) - len(usable))
+            urls = usable
         if len(urls) <= self.max_links:
             return urls
         spider.crawler.stats.inc_value("bulletin/capped/links", len(urls) - self.max_links)

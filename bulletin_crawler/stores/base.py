@@ -1,8 +1,11 @@
 """The one small interface every store implements, and the write buffer they share.
 
 A store keeps one document per story. Pipelines ask :meth:`ArticleStore.match` whether a page's
-URL or text is already known and :meth:`~ArticleStore.near` for near copies, then either
-:meth:`~ArticleStore.upsert` a document or :meth:`~ArticleStore.add_source` to an existing one.
+URL or text is already known and :meth:`~ArticleStore.near` for near copies, then
+:meth:`~ArticleStore.upsert` the document; a write of a story the store already holds is
+merged with it (:func:`bulletin_crawler.canonical.merge_documents`), so two processes storing
+places of one story never lose one. :meth:`~ArticleStore.reroot` moves a near-duplicate
+cluster to an earlier root.
 Spiders ask :meth:`~ArticleStore.known_urls` before requesting pages, record finished e-paper
 days with :meth:`~ArticleStore.mark_days` and pages that failed with
 :meth:`~ArticleStore.record_failure`. Writes are buffered and sent in batches, in the order they
@@ -26,12 +29,12 @@ from typing import Any
 
 from bulletin_crawler.contract import INTERNAL_FIELDS
 from bulletin_crawler.stores.journal import (
-    AddSource,
     ClearFailures,
     Journal,
     MarkDays,
     Operation,
     RecordFailure,
+    Reroot,
     Upsert,
 )
 
@@ -90,6 +93,7 @@ class ArticleStore(ABC):
         self._pending_hashes: dict[str, str] = {}
         self._pending_bands: dict[str, list[str]] = defaultdict(list)
         self._pending_docs: dict[str, dict[str, Any]] = {}
+        self._pending_reroots: dict[str, str] = {}
 
     # --- reads ---------------------------------------------------------------------------------
     def match(self, url_key: str, content_hash: str) -> Match | None:
@@ -113,12 +117,29 @@ class ArticleStore(ABC):
             for doc_id in self._pending_bands.get(band, ()):
                 doc = self._pending_docs[doc_id]
                 found[doc_id] = Candidate(doc_id, doc["fingerprint"], doc.get("duplicate_of"))
-        return list(found.values())
+        return [Candidate(c.id, c.fingerprint, self._root_now(c.id, c.duplicate_of))
+                for c in found.values()]
+
+    def _root_now(self, doc_id: str, duplicate_of: str | None) -> str | None:
+        """A stored ``duplicate_of`` seen through re-rootings still waiting in the buffer."""
+        root = duplicate_of or doc_id
+        for _ in range(len(self._pending_reroots) + 1):
+            if root not in self._pending_reroots:
+                break
+            root = self._pending_reroots[root]
+        return None if root == doc_id else root
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         """One stored document in the contract's shape."""
-        doc = self._pending_docs.get(doc_id) or self._read(self._get_stored, None, doc_id)
+        doc = self.document(doc_id)
         return public(doc) if doc else None
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """One stored document with the store's internal fields (places, fingerprint)."""
+        doc = self._pending_docs.get(doc_id) or self._read(self._get_stored, None, doc_id)
+        if doc is None:
+            return None
+        return {**doc, "duplicate_of": self._root_now(doc_id, doc.get("duplicate_of"))}
 
     def known_urls(self, url_keys: list[str]) -> set[str]:
         """The keys among ``url_keys`` that some stored (or buffered) document has: spiders ask
@@ -159,15 +180,14 @@ class ArticleStore(ABC):
 
     # --- writes --------------------------------------------------------------------------------
     def upsert(self, doc: dict[str, Any]) -> None:
-        """Insert a new document or update the one with the same ``id`` (keeping its
-        ``first_seen_at`` and every source it already had). Failures recorded for its URLs
-        are cleared in the same write."""
+        """Insert a new document, or merge it into the stored one with the same ``id`` (every
+        place kept, the canonical one deciding). Failures recorded for its URLs are cleared in
+        the same write."""
         self._queue(Upsert(doc))
 
-    def add_source(self, doc_id: str, source: dict[str, str], url_key: str,
-                   updated_at: str) -> None:
-        """Record one more place where an already stored story appeared."""
-        self._queue(AddSource(doc_id, source, url_key, updated_at))
+    def reroot(self, old: str, new: str) -> None:
+        """Make ``new`` the root of the near-duplicate cluster rooted at ``old``."""
+        self._queue(Reroot(old, new))
 
     def mark_days(self, site: str, days: Iterable[str]) -> None:
         """Record e-paper days as walked to the end, behind every write queued before."""
@@ -184,8 +204,12 @@ class ArticleStore(ABC):
 
     def _index(self, op: Operation) -> None:
         """Make a write not yet in the database visible to every read."""
-        if isinstance(op, AddSource):
-            self._pending_urls[op.url_key] = op.id
+        if isinstance(op, Reroot):
+            self._pending_reroots[op.old] = op.new
+            for doc in self._pending_docs.values():
+                if (doc.get("duplicate_of") == op.old or doc["id"] == op.old) \
+                        and doc["id"] != op.new:
+                    doc["duplicate_of"] = op.new
         elif isinstance(op, Upsert):
             doc = op.doc
             self._pending_docs[doc["id"]] = doc
@@ -218,7 +242,7 @@ class ArticleStore(ABC):
             self.replay()
         if not self.waiting():  # journaled writes stay visible until they reach the database
             for pending in (self._pending_urls, self._pending_hashes, self._pending_bands,
-                            self._pending_docs):
+                            self._pending_docs, self._pending_reroots):
                 pending.clear()
         return len(ops)
 
@@ -333,6 +357,10 @@ class ArticleStore(ABC):
     @abstractmethod
     def count(self) -> int: ...
 
+    @abstractmethod
+    def sites(self) -> list[str]:
+        """The site keys that have documents in the store."""
+
 
 def short_error(error: BaseException) -> str:
     """A driver's error in one short line (pymongo's carry the whole topology description)."""
@@ -376,20 +404,3 @@ def public(doc: dict[str, Any]) -> dict[str, Any]:
     """A stored document without the store's internal fields."""
     return {name: value for name, value in doc.items()
             if name not in INTERNAL_FIELDS and name != "_id"}
-
-
-def source_order(source: dict[str, str]) -> str:
-    """Sources are kept first publication first."""
-    return source.get("published_at") or "9999"  # unknown dates last
-
-
-def merge_sources(existing: list[dict[str, str]], extra: list[dict[str, str]]
-                  ) -> list[dict[str, str]]:
-    """Sources first publication first, each place once."""
-    merged = list(existing)
-    urls = {source["url"] for source in merged}
-    for source in extra:
-        if source["url"] not in urls:
-            merged.append(source)
-            urls.add(source["url"])
-    return sorted(merged, key=source_order)

@@ -23,11 +23,12 @@ class Upsert:
 
 
 @dataclass(frozen=True)
-class AddSource:
-    id: str
-    source: dict[str, str]
-    url_key: str
-    updated_at: str
+class Reroot:
+    """A near-duplicate cluster gets an earlier root: every story pointing at ``old`` (and
+    ``old`` itself) now points at ``new``."""
+
+    old: str
+    new: str
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ class ClearFailures:
     url_keys: list[str]
 
 
-Operation = Upsert | AddSource | MarkDays | RecordFailure | ClearFailures
-_OPERATIONS: dict[str, type[Any]] = {"upsert": Upsert, "add_source": AddSource,
+Operation = Upsert | Reroot | MarkDays | RecordFailure | ClearFailures
+_OPERATIONS: dict[str, type[Any]] = {"upsert": Upsert, "reroot": Reroot,
                                      "mark_days": MarkDays, "record_failure": RecordFailure,
                                      "clear_failures": ClearFailures}
 _NAMES = {cls: name for name, cls in _OPERATIONS.items()}

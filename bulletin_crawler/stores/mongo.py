@@ -3,8 +3,10 @@
 ``_id`` is the article id, so a re-run can never insert a second copy; a unique multikey index on
 ``url_keys`` keeps one document per article URL even across processes. The collection carries a
 ``$jsonSchema`` validator (:mod:`bulletin_crawler.stores.schema`), applied on open. Dates are BSON
-dates (UTC instants of Asia/Shanghai times; a date without a time is stored as 00:00 +08:00 and
-read back as a date). When the server is down, writes go to the journal and are replayed later.
+dates (UTC instants of Asia/Shanghai times; ``event_date`` is stored as 00:00 +08:00 and read
+back as a date). A write of a story the database already holds is merged with it under an
+optimistic ``write_version``, so concurrent writers never lose a place. When the server is down,
+writes go to the journal and are replayed later.
 """
 
 from __future__ import annotations
@@ -28,13 +30,16 @@ from bulletin_crawler.stores.base import (
     StoreError,
     logger,
 )
+from bulletin_crawler.canonical import merge_documents
+from bulletin_crawler.contract import SCHEMA_VERSION
+from bulletin_crawler.migrations import upgrade_document
 from bulletin_crawler.stores.journal import (
-    AddSource,
     ClearFailures,
     Journal,
     MarkDays,
     Operation,
     RecordFailure,
+    Reroot,
     Upsert,
 )
 from bulletin_crawler.stores.schema import ARTICLE_SCHEMA, DATE_FIELDS
@@ -49,8 +54,8 @@ INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
     ([("fingerprint.bands", ASCENDING)], {"name": "fingerprint_bands"}),
     ([("duplicate_of", ASCENDING)], {"name": "duplicate_of"}),
 ]
-_MERGED_ON_WRITE = ("_id", "first_seen_at", "sources", "url_keys")
-_HIDDEN = {"_id": 0, "url_keys": 0, "fingerprint": 0}
+_HIDDEN = {"_id": 0, "url_keys": 0, "fingerprint": 0, "places": 0, "write_version": 0}
+MERGE_ATTEMPTS = 5  # optimistic merges of one story raced by other writers
 _RUN_DATES = ("started_at", "finished_at", "heartbeat_at")
 
 
@@ -103,6 +108,22 @@ class MongoStore(ArticleStore):
                                  name="site_last_failed_at")
         self.failed.create_index([("url_key", ASCENDING)], name="url_key")
         self.prepared = True
+        self.migrate()
+
+    def migrate(self) -> int:
+        """Bring documents of an older schema up to this one (see
+        :mod:`bulletin_crawler.migrations`); returns how many were changed."""
+        changed = 0
+        for raw in self.articles.find({"schema_version": {"$lt": SCHEMA_VERSION}}):
+            doc = upgrade_document(from_bson(raw))
+            self.articles.replace_one({"_id": raw["_id"]},
+                                      {**to_bson(doc), "_id": raw["_id"],
+                                       "write_version": raw.get("write_version", 0) + 1})
+            changed += 1
+        if changed:
+            logger.info("migrated %d documents of %s to schema %d", changed,
+                        self.database_name, SCHEMA_VERSION)
+        return changed
 
     # --- reads ---------------------------------------------------------------------------------
     def _match_url(self, url_key: str) -> Match | None:
@@ -121,7 +142,7 @@ class MongoStore(ArticleStore):
                 for doc in found]
 
     def _get_stored(self, doc_id: str) -> dict[str, Any] | None:
-        doc = self.articles.find_one({"_id": doc_id})
+        doc = self.articles.find_one({"_id": doc_id}, {"_id": 0})
         return from_bson(doc) if doc else None
 
     def _stored_hash(self, doc_id: str) -> str | None:
@@ -152,19 +173,31 @@ class MongoStore(ArticleStore):
     def count(self) -> int:
         return int(self.articles.count_documents({}))
 
+    def sites(self) -> list[str]:
+        return sorted(self.articles.distinct("site"))
+
     # --- writes --------------------------------------------------------------------------------
     def _write(self, ops: list[Operation]) -> None:
-        """Failures first, then the articles (which clear their own failures), then day marks:
-        a batch that fails half-way has recorded no day whose articles are not stored. Every
-        request is an idempotent upsert, so the whole batch can be replayed."""
+        """Failures first, then the articles and re-rootings in their order (the articles clear
+        their own failures), then day marks: a batch that fails half-way has recorded no day
+        whose articles are not stored. Every request is idempotent, so a batch can be replayed."""
         if not self.prepared:
             self.prepare()
         failures = [_failure_request(op) for op in ops if isinstance(op, RecordFailure)]
         if failures:
             self.failed.bulk_write(failures, ordered=True)
-        articles = [_request(op) for op in ops if isinstance(op, (Upsert, AddSource))]
-        if articles:
-            self.articles.bulk_write(articles, ordered=True)
+        documents: list[dict[str, Any]] = []
+        for op in [*ops, None]:
+            if isinstance(op, Upsert):
+                documents.append(op.doc)
+                continue
+            if documents:
+                self._write_documents(documents)
+                documents = []
+            if isinstance(op, Reroot):
+                self.articles.update_many(
+                    {"$or": [{"duplicate_of": op.old}, {"_id": op.old}], "_id": {"$ne": op.new}},
+                    {"$set": {"duplicate_of": op.new}})
         cleared = [key for op in ops for key in _cleared_keys(op)]
         if cleared:
             self.failed.bulk_write([DeleteMany({"url_key": {"$in": cleared}})])
@@ -173,6 +206,36 @@ class MongoStore(ArticleStore):
                 for op in ops if isinstance(op, MarkDays) for day in op.days]
         if days:
             self.days.bulk_write(days, ordered=False)
+
+    def _write_documents(self, docs: list[dict[str, Any]]) -> None:
+        """New stories in one bulk insert; a story the database already holds is merged with
+        it (read, merge, replace if nobody wrote it meanwhile). Writes of one story within the
+        batch are merged first, so each story is one request."""
+        by_id: dict[str, dict[str, Any]] = {}
+        for doc in docs:
+            kept = by_id.get(doc["id"])
+            by_id[doc["id"]] = merge_documents(kept, doc) if kept else doc
+        result = self.articles.bulk_write(
+            [UpdateOne({"_id": doc_id}, {"$setOnInsert": {**to_bson(dict(doc)),
+                                                          "write_version": 1}}, upsert=True)
+             for doc_id, doc in by_id.items()], ordered=True)
+        inserted = set(result.upserted_ids.values())
+        for doc_id, doc in by_id.items():
+            if doc_id not in inserted:
+                self._merge_stored(doc)
+
+    def _merge_stored(self, doc: dict[str, Any]) -> None:
+        for _ in range(MERGE_ATTEMPTS):
+            raw = self.articles.find_one({"_id": doc["id"]})
+            version = raw.get("write_version", 0) if raw else 0
+            merged = merge_documents(from_bson(dict(raw)), doc) if raw else doc
+            replaced = self.articles.replace_one(
+                {"_id": doc["id"], "write_version": version} if raw else {"_id": doc["id"]},
+                {**to_bson(dict(merged)), "_id": doc["id"], "write_version": version + 1},
+                upsert=not raw)
+            if replaced.matched_count or replaced.upserted_id is not None:
+                return
+        raise PyMongoError(f"story {doc['id']} kept changing under {MERGE_ATTEMPTS} merges")
 
     def _start_run(self, run: dict[str, Any]) -> None:
         self.runs.insert_one({"_id": run["run_id"], **to_bson(dict(run), _RUN_DATES)})
@@ -210,50 +273,36 @@ def _cleared_keys(op: Operation) -> list[str]:
     """URL keys whose recorded failures a write settles."""
     if isinstance(op, ClearFailures):
         return op.url_keys
-    if isinstance(op, AddSource):
-        return [op.url_key]
     if isinstance(op, Upsert):
         return list(op.doc["url_keys"])
     return []
 
 
-def _request(op: Upsert | AddSource) -> UpdateOne:
-    if isinstance(op, AddSource):
-        return UpdateOne(
-            {"_id": op.id, "sources.url": {"$ne": op.source["url"]}},
-            {"$push": {"sources": {"$each": [op.source], "$sort": {"published_at": 1}}},
-             "$addToSet": {"url_keys": op.url_key},
-             "$set": {"updated_at": _to_datetime(op.updated_at)}})
-    doc = to_bson(dict(op.doc))
-    fields = {name: value for name, value in doc.items() if name not in _MERGED_ON_WRITE}
-    return UpdateOne(
-        {"_id": doc["id"]},
-        {"$set": fields,
-         "$setOnInsert": {"first_seen_at": doc["first_seen_at"], "sources": doc["sources"]},
-         "$addToSet": {"url_keys": {"$each": doc["url_keys"]}}},
-        upsert=True)
-
-
 def to_bson(doc: dict[str, Any], fields: Iterable[str] = DATE_FIELDS) -> dict[str, Any]:
-    """ISO strings of the date fields → BSON dates (in place, returned)."""
+    """ISO strings of the date fields (and of sources and revisions) → BSON dates (in place
+    for the top level, returned)."""
     for name in fields:
         if isinstance(doc.get(name), str):
             doc[name] = _to_datetime(doc[name])
-    for revision in doc.get("revisions") or ():
-        if isinstance(revision.get("updated_at"), str):
-            revision["updated_at"] = _to_datetime(revision["updated_at"])
+    for nested, name in (("revisions", "updated_at"), ("sources", "published_at")):
+        if doc.get(nested):  # copies: the caller's entries stay as they are
+            doc[nested] = [{**entry, name: _to_datetime(entry[name])}
+                           if isinstance(entry.get(name), str) else entry
+                           for entry in doc[nested]]
     return doc
 
 
 def from_bson(doc: dict[str, Any], fields: Iterable[str] = DATE_FIELDS) -> dict[str, Any]:
-    """BSON dates → the contract's ISO strings (+08:00; a midnight date as a plain date)."""
+    """BSON dates → the contract's ISO strings (+08:00); ``event_date`` is a plain date. The
+    store's own bookkeeping (``_id``, ``write_version``) is left out."""
+    doc.pop("write_version", None)
     for name in fields:
         if isinstance(doc.get(name), datetime):
-            doc[name] = _to_iso(doc[name], date_only_at_midnight=name in ("published_at",
-                                                                           "event_date"))
-    for revision in doc.get("revisions") or ():
-        if isinstance(revision.get("updated_at"), datetime):
-            revision["updated_at"] = _to_iso(revision["updated_at"])
+            doc[name] = _to_iso(doc[name], date_only=name == "event_date")
+    for nested, name in (("revisions", "updated_at"), ("sources", "published_at")):
+        for entry in doc.get(nested) or ():
+            if isinstance(entry.get(name), datetime):
+                entry[name] = _to_iso(entry[name])
     return doc
 
 
@@ -262,10 +311,10 @@ def _to_datetime(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
 
 
-def _to_iso(value: datetime, date_only_at_midnight: bool = False) -> str:
+def _to_iso(value: datetime, date_only: bool = False) -> str:
     # servers give aware UTC datetimes (tz_aware=True), mongomock naive UTC ones
     local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI)
-    if date_only_at_midnight and local.time() == time(0):
+    if date_only:
         return local.date().isoformat()
     return local.replace(microsecond=0).isoformat()
 

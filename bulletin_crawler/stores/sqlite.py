@@ -8,22 +8,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bulletin_crawler.canonical import merge_documents
+from bulletin_crawler.contract import SCHEMA_VERSION
+from bulletin_crawler.migrations import upgrade_document
 from bulletin_crawler.stores.base import (
     ArticleQuery,
     ArticleStore,
     Candidate,
     Match,
     StoreError,
-    merge_sources,
+    logger,
     public,
 )
 from bulletin_crawler.stores.journal import (
-    AddSource,
     ClearFailures,
     Journal,
     MarkDays,
     Operation,
     RecordFailure,
+    Reroot,
 )
 
 SCHEMA = """
@@ -75,8 +78,9 @@ CREATE TABLE IF NOT EXISTS failed_urls (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS failed_urls_url_key ON failed_urls (url_key);
 """
-# Columns added to crawl_runs after its first release; added to older files on open.
-RUN_COLUMNS = {"run_id": "TEXT", "status": "TEXT", "heartbeat_at": "TEXT"}
+# Columns added after the first release; added to older files on open.
+ADDED_COLUMNS = {"crawl_runs": {"run_id": "TEXT", "status": "TEXT", "heartbeat_at": "TEXT"},
+                 "articles": {"duplicate_of": "TEXT"}}
 
 
 class SQLiteStore(ArticleStore):
@@ -99,22 +103,41 @@ class SQLiteStore(ArticleStore):
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA cache_size=-8192")  # 8 MB; more barely sped up 1M writes
             self.db.executescript(SCHEMA)
-            self._add_run_columns()
+            self._add_columns()
         except (sqlite3.DatabaseError, OSError) as error:
             raise StoreError(f"sqlite:///{self.path}: cannot be used as a store ({error}); "
                              "expected a SQLite file written by bulletin, or a new path") from None
+        self.migrate()
         self.replay()
 
-    def _add_run_columns(self) -> None:
-        present = {row[1] for row in self.db.execute("PRAGMA table_info(crawl_runs)")}
+    def _add_columns(self) -> None:
         with self.db:
-            for name, kind in RUN_COLUMNS.items():
-                if name not in present:
-                    self.db.execute(f"ALTER TABLE crawl_runs ADD COLUMN {name} {kind}")
+            for table, columns in ADDED_COLUMNS.items():
+                present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+                for name, kind in columns.items():
+                    if name not in present:
+                        self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
             self.db.execute("CREATE UNIQUE INDEX IF NOT EXISTS crawl_runs_run_id"
                             " ON crawl_runs (run_id)")
             self.db.execute("CREATE INDEX IF NOT EXISTS crawl_runs_site_started"
                             " ON crawl_runs (site, started_at)")
+            self.db.execute("CREATE INDEX IF NOT EXISTS articles_duplicate_of"
+                            " ON articles (duplicate_of)")
+
+    def migrate(self) -> int:
+        """Bring documents of an older schema up to this one (see
+        :mod:`bulletin_crawler.migrations`); returns how many were changed."""
+        rows = self.db.execute("SELECT doc FROM articles WHERE"
+                               " json_extract(doc, '$.schema_version') < ?",
+                               (SCHEMA_VERSION,)).fetchall()
+        if not rows:
+            return 0
+        with self.db:
+            for (raw,) in rows:
+                self._save(upgrade_document(json.loads(raw)))
+        logger.info("migrated %d documents of %s to schema %d", len(rows), self.path,
+                    SCHEMA_VERSION)
+        return len(rows)
 
     def _match_url(self, url_key: str) -> Match | None:
         row = self.db.execute(
@@ -164,8 +187,12 @@ class SQLiteStore(ArticleStore):
     def _write(self, ops: list[Operation]) -> None:
         with self.db:  # one transaction per batch, in order
             for op in ops:
-                if isinstance(op, AddSource):
-                    self._add_source(op)
+                if isinstance(op, Reroot):
+                    self.db.execute(
+                        "UPDATE articles SET duplicate_of = ?,"
+                        " doc = json_set(doc, '$.duplicate_of', ?)"
+                        " WHERE (duplicate_of = ? OR id = ?) AND id != ?",
+                        (op.new, op.new, op.old, op.old, op.new))
                 elif isinstance(op, MarkDays):
                     self.db.executemany(
                         "INSERT OR IGNORE INTO crawl_days (site, day) VALUES (?, ?)",
@@ -198,35 +225,25 @@ class SQLiteStore(ArticleStore):
     def _upsert(self, doc: dict[str, Any]) -> None:
         existing = self._load(doc["id"])
         if existing:
-            doc = {**doc, "first_seen_at": existing["first_seen_at"],
-                   "sources": merge_sources(existing["sources"], doc["sources"]),
-                   "url_keys": sorted(set(existing["url_keys"]) | set(doc["url_keys"]))}
+            doc = merge_documents(existing, doc)
         self._save(doc)
         self._clear_failures(doc["url_keys"])
         bands = (doc.get("fingerprint") or {}).get("bands", ())
         self.db.executemany("INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)",
                             [(band, doc["id"]) for band in bands])
 
-    def _add_source(self, op: AddSource) -> None:
-        doc = self._load(op.id)
-        if doc is None:
-            return
-        doc["sources"] = merge_sources(doc["sources"], [op.source])
-        doc["url_keys"] = sorted({*doc["url_keys"], op.url_key})
-        doc["updated_at"] = op.updated_at
-        self._save(doc)
-        self._clear_failures([op.url_key])
-
     def _save(self, doc: dict[str, Any]) -> None:
         self.db.execute(
             "INSERT INTO articles (id, site, url, content_hash, published_at, region_code,"
-            " first_seen_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET content_hash = excluded.content_hash,"
-            " published_at = excluded.published_at, updated_at = excluded.updated_at,"
-            " doc = excluded.doc",
+            " first_seen_at, updated_at, duplicate_of, doc)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET site = excluded.site, url = excluded.url,"
+            " content_hash = excluded.content_hash, published_at = excluded.published_at,"
+            " region_code = excluded.region_code, updated_at = excluded.updated_at,"
+            " duplicate_of = excluded.duplicate_of, doc = excluded.doc",
             (doc["id"], doc["site"], doc["url"], doc["content_hash"], doc["published_at"],
              (doc.get("region") or {}).get("code"), doc["first_seen_at"], doc["updated_at"],
-             json.dumps(doc, ensure_ascii=False)))
+             doc.get("duplicate_of"), json.dumps(doc, ensure_ascii=False)))
         self.db.executemany(
             "INSERT INTO article_urls (url_key, article_id) VALUES (?, ?)"
             " ON CONFLICT (url_key) DO NOTHING", [(key, doc["id"]) for key in doc["url_keys"]])
@@ -241,7 +258,7 @@ class SQLiteStore(ArticleStore):
                 where.append(clause)
                 params.append(value)
         sql = "SELECT doc FROM articles" + (" WHERE " + " AND ".join(where) if where else "")
-        for (raw,) in self.db.execute(sql + " ORDER BY first_seen_at, rowid", params):
+        for (raw,) in self.db.execute(sql + " ORDER BY first_seen_at, id", params):
             yield public(json.loads(raw))
 
     def _start_run(self, run: dict[str, Any]) -> None:
@@ -273,6 +290,10 @@ class SQLiteStore(ArticleStore):
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def sites(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT DISTINCT site FROM articles"
+                                                  " ORDER BY site")]
 
     def _close(self) -> None:
         self.db.close()
