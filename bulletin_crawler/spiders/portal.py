@@ -92,8 +92,9 @@ class ListingSpider(SiteSpider):
         if self.article_key(response.url) in self.attempts:
             self.settled(response.url)
         column = state.get("column") or listing.column
-        listed = self.limits.links(self, [item.url for item in listing.items], response.url)
-        items = [item for item in listing.items if item.url in set(listed)]
+        listed = set(self.limits.links(self, [item.url for item in listing.items],
+                                       response.url))
+        items = [item for item in listing.items if item.url in listed]
         in_range = [item for item in items
                     if item.published is None or self.since <= item.published <= self.until]
         known = await self.known([item.url for item in in_range])
