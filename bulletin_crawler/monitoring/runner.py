@@ -1,6 +1,6 @@
-"""Spidermon's runner with results kept as one-line messages (not tracebacks) for the run record
-and the alerts, and failed monitors logged as warnings: Spidermon logs them as errors, which
-would count in the crawl's own error figure."""
+"""Spidermon's runner with results kept as one-line messages for the run record and the alerts,
+and logged the same way: one warning line per failed monitor where Spidermon logs a traceback at
+ERROR level (which would also count in the crawl's own error figure)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,16 @@ class NewsMonitorResult(SpiderMonitorResult):
         self.failed_checks.append({"monitor": test.method_name,
                               "message": f"monitor error: {error[1]!r}"})
 
-    def log_error(self, msg: Any) -> None:
-        self.log(msg, level=logging.WARNING)
+    def write_errors(self) -> None:
+        if self.step.item_result_class.name == "monitor":
+            for failure in self.failed_checks:
+                self.log(f"FAILED {failure['monitor']}: {failure['message']}", logging.WARNING)
+            return
+        for item in self.step.items_for_status("ERROR"):  # an alert that could not be sent
+            self.log(f"ERROR {item.item.name}: {_last_line(item.error)}", logging.WARNING)
+
+    def log(self, msg: Any, level: int = logging.DEBUG) -> None:
+        self.spider.logger.log(level, "[Spidermon] %s", msg)
 
     def outcome(self) -> dict[str, Any]:
         """Passed, not applicable (skipped) and failed monitors, by name."""
@@ -33,8 +41,7 @@ class NewsMonitorResult(SpiderMonitorResult):
         names = [item.monitor.method_name for item in self.monitor_results]
         skipped = [item.monitor.method_name for item in self.monitor_results
                    if item.status == "SKIPPED"]
-        alert_errors = [{"alert": item.action.name,
-                         "error": (str(item.error).strip().splitlines() or ["?"])[-1]}
+        alert_errors = [{"alert": item.action.name, "error": _last_line(item.error)}
                         for item in self.monitors_failed_action_results if item.status == "ERROR"]
         return {"passed": [name for name in names if name not in failed and name not in skipped],
                 "skipped": skipped, "failed": self.failed_checks, "alert_errors": alert_errors}
@@ -43,3 +50,8 @@ class NewsMonitorResult(SpiderMonitorResult):
 class NewsMonitorRunner(SpiderMonitorRunner):
     def create_result(self) -> NewsMonitorResult:
         return NewsMonitorResult(self.spider)
+
+
+def _last_line(traceback: Any) -> str:
+    """The exception line of a formatted traceback."""
+    return (str(traceback).strip().splitlines() or ["?"])[-1]

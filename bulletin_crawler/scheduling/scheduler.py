@@ -204,8 +204,9 @@ class Scheduler:
         else:
             status = "ok" if job.exit in ("exit 0",) else "failed"
             reasons = [f"no run record ({job.exit})"]
-        if job.stop_sent is not None:
-            reasons.append("killed after its timeout" if job.killed else "stopped")
+        if job.stop_sent is not None:  # its timeout, or the scheduler's own stop
+            status = "failed"
+            reasons.append("killed after its grace" if job.killed else "stopped")
         return {"job": job.job_id, "node": job.node, "exit": job.exit, "status": status,
                 "reasons": reasons, "run_id": run.get("run_id") if run else None,
                 "stored": ((run or {}).get("figures") or {}).get("stored", 0),
