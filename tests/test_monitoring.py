@@ -66,7 +66,8 @@ def test_a_healthy_crawl_passes_and_checks_that_do_not_apply_are_skipped():
      {}),  # an e-paper day without an issue is normal: judged by missing issues
     ({"bulletin/issues_missing": 4}, "epaper", {},
      {"missing issues": "4 issues missing, expected at most 3"}),
-    ({"bulletin/request_errors": 10}, "portal", {},
+    ({"bulletin/request_errors": 6, "bulletin/parse_errors": 4, "log_count/ERROR": 10}, "portal",
+     {},
      {"error ratio": "error ratio 0.25 (10 of 40 requests), expected at most 0.1"}),
     ({"downloader/response_status_count/503": 8}, "portal", {"max_5xx_ratio": 0.1},
      {"5xx ratio": "5xx ratio 0.20 (8 of 40 responses), expected at most 0.1"}),

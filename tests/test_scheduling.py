@@ -65,6 +65,8 @@ def test_sites_get_the_defaults_of_their_kind_and_their_own_fields_on_top():
     assert (portal.workers, portal.timeout) == (3, 600.0)
     assert portal.settings == {"BULLETIN_FRONTIER": "redis://x"}
     assert portal.crawl_args(at("09:00").date()) == {"since": "2025-12-29"}  # since_days 7
+    with pytest.raises(ScheduleError, match="3 jobs need a shared frontier"):
+        site_schedule(site(schedule_args={"workers": 3}), SETTINGS)
     with pytest.raises(ScheduleError, match="schedule_args.workers: must be a whole number"):
         site_schedule(site(schedule_args={"workers": 0}), SETTINGS)
     with pytest.raises(ScheduleError, match="schedule_args.since_dayz: unknown"):
@@ -260,7 +262,8 @@ def test_a_crawl_past_its_timeout_is_stopped_then_killed_after_the_grace(loop):
     scheduler.tick()
     record = scheduler.state.dispatches("paper")[0]
     assert record["status"] == "failed"
-    assert record["jobs"][0]["reasons"] == ["no run record (exit 0)", "killed after its grace"]
+    assert record["jobs"][0]["reasons"] == ["no run record (exit 0)", "killed"]
+    assert record["jobs"][0]["stopped"] == "killed"
 
 
 def test_a_scaled_clock_runs_faster_from_a_shared_anchor():
@@ -269,3 +272,17 @@ def test_a_scaled_clock_runs_faster_from_a_shared_anchor():
     stop = threading.Event()
     stop.set()
     assert clock.wait(3600, stop)
+
+
+def test_workers_of_one_site_start_together_with_the_same_settings(loop):
+    scheduler = loop()
+    scheduler.schedules = [site_schedule(site("gov", "gov-trs", schedule_args={
+        "workers": 3, "settings": {"BULLETIN_FRONTIER": "redis://127.0.0.1:6379/0"}}), SETTINGS)]
+    scheduler.tick()
+    jobs = scheduler.executor.started
+    assert [job.job_id[-2:] for job in jobs] == ["-1", "-2", "-3"]
+    assert len({job.job_id for job in jobs}) == 3
+    assert all(job.settings == {**jobs[0].settings, "BULLETIN_JOB": job.job_id} for job in jobs)
+    assert jobs[0].settings["BULLETIN_FRONTIER"] == "redis://127.0.0.1:6379/0"
+    [record] = scheduler.state.dispatches("gov")
+    assert [job["job"] for job in record["jobs"]] == [job.job_id for job in jobs]

@@ -141,7 +141,8 @@ def test_sigterm_stops_the_schedulers_and_the_running_crawl_gracefully(two_sched
     assert "SIGTERM: stopping" in log and f"stopping slowpaper job {stopped['job']}" in log
     [record] = [d for d in two_schedulers["dispatches"]
                 if d.get("jobs") and d["jobs"][0]["job"] == stopped["job"]]
-    assert record["status"] == "failed" and record["jobs"][0]["reasons"][-1] == "stopped"
+    assert record["status"] == "failed" and record["jobs"][0]["stopped"] == "stopped"
+    assert record["jobs"][0]["reasons"] == stopped["reasons"]
 
 
 def test_once_after_a_downtime_catches_each_site_up_once(world, two_schedulers):

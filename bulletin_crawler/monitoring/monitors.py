@@ -12,7 +12,6 @@ from typing import Any
 
 from spidermon import Monitor, MonitorSuite, monitors
 
-from bulletin_crawler.extensions.progress import summary
 from bulletin_crawler.monitoring.counting import ARTICLES, PREFIX
 
 
@@ -83,7 +82,10 @@ class VolumeMonitor(NewsMonitor):
 class ErrorMonitor(NewsMonitor):
     @monitors.name("error ratio")
     def test_error_ratio(self) -> None:
-        errors = summary(self.stats)["errors"]
+        """Requests that failed and pages that could not be parsed, per request made (error
+        log lines are not added: each of these already logs one)."""
+        errors = _int(self.stats, "bulletin/request_errors") + _int(self.stats,
+                                                                     "bulletin/parse_errors")
         requests = _int(self.stats, "downloader/request_count")
         if requests == 0 and errors:
             self.fail(f"{errors} errors and no request made")

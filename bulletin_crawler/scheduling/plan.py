@@ -4,7 +4,7 @@ its site file (``schedule``, ``schedule_args``) or the defaults of its kind of s
 
 ``schedule_args`` keys: ``since_days`` (crawl back this many days from today, Shanghai),
 ``refresh_days`` (e-papers), ``full``, ``origin``, fixed ``since``/``until`` dates, ``workers``
-(jobs started together for the site, for a shared frontier), ``timeout`` (seconds), and
+(jobs started together for the site; they need the shared frontier ``BULLETIN_FRONTIER``), ``timeout`` (seconds), and
 ``settings`` (Scrapy settings given to every job of the site). A site's keys are laid over its
 kind's defaults.
 """
@@ -29,6 +29,9 @@ ARG_RULES: dict[str, str] = {
     "timeout": "a number of seconds above 0",
     "settings": "a mapping of Scrapy settings, NAME: value",
 }
+
+
+FRONTIER = "BULLETIN_FRONTIER"  # a shared request queue (Redis) that several jobs of a site share
 
 
 class ScheduleError(ValueError):
@@ -69,8 +72,13 @@ def site_schedule(site: SiteConfig, settings: Any) -> SiteSchedule:
             raise ScheduleError(f"{site.key}: schedule_args.{name}: must be {ARG_RULES[name]}, "
                                 f"got {value!r}")
     extra = {str(name): str(value) for name, value in (given.pop("settings", None) or {}).items()}
-    timeout = given.pop("timeout", None)
-    return SiteSchedule(site.key, Cron(expression), given, int(given.pop("workers", 1)),
+    timeout, workers = given.pop("timeout", None), int(given.pop("workers", 1))
+    if workers > 1 and not (extra.get(FRONTIER) or site.settings.get(FRONTIER)
+                            or settings.get(FRONTIER)):
+        raise ScheduleError(f"{site.key}: schedule_args.workers: {workers} jobs need a shared "
+                            f"frontier, else each crawls the whole site: set {FRONTIER}="
+                            "redis://HOST:PORT/N in schedule_args.settings")
+    return SiteSchedule(site.key, Cron(expression), given, workers,
                         float(timeout) if timeout is not None else None, extra)
 
 

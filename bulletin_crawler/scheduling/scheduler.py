@@ -81,8 +81,8 @@ class Scheduler:
         self.enforce_timeouts()
         for schedule, slot, missed in self.due(now):
             free = self.executor.free_slots(self._running_jobs())
-            if free is not None and free < 1:
-                break
+            if free is not None and free < schedule.workers and (free < 1 or self.running):
+                break  # oldest slot first: wait for room for all its jobs
             self.dispatch(schedule, slot, missed, now)
 
     def due(self, now: datetime) -> list[tuple[SiteSchedule, datetime, int]]:
@@ -199,16 +199,15 @@ class Scheduler:
         """How a job went: its run record's status and reasons when there is one."""
         run = next((run for run in self.runs.iter_runs(50, site) if run.get("job") == job.job_id),
                    None)
-        if run is not None:
+        stopped = None if job.stop_sent is None else "killed" if job.killed else "stopped"
+        if run is not None:  # a crawl stopped gracefully says so: finish reason shutdown
             status, reasons = run["status"], list(run.get("reasons") or [])
         else:
-            status = "ok" if job.exit in ("exit 0",) else "failed"
-            reasons = [f"no run record ({job.exit})"]
-        if job.stop_sent is not None:  # its timeout, or the scheduler's own stop
-            status = "failed"
-            reasons.append("killed after its grace" if job.killed else "stopped")
+            status = "ok" if job.exit == "exit 0" and not stopped else "failed"
+            reasons = [f"no run record ({job.exit})"] + ([stopped] if stopped else [])
         return {"job": job.job_id, "node": job.node, "exit": job.exit, "status": status,
-                "reasons": reasons, "run_id": run.get("run_id") if run else None,
+                "stopped": stopped, "reasons": reasons,
+                "run_id": run.get("run_id") if run else None,
                 "stored": ((run or {}).get("figures") or {}).get("stored", 0),
                 "seconds": job.elapsed}
 
