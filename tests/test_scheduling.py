@@ -286,3 +286,20 @@ def test_workers_of_one_site_start_together_with_the_same_settings(loop):
     assert jobs[0].settings["BULLETIN_FRONTIER"] == "redis://127.0.0.1:6379/0"
     [record] = scheduler.state.dispatches("gov")
     assert [job["job"] for job in record["jobs"]] == [job.job_id for job in jobs]
+
+
+def test_once_dispatches_each_site_due_at_its_start_once(loop):
+    scheduler = loop(RecordingExecutor(slots=1))
+    stop = threading.Event()
+    done = []
+
+    def finish_and_move_on(job: CrawlJob) -> str | None:
+        scheduler.clock.now_at += timedelta(minutes=20)  # a slot passes during each crawl
+        done.append(job.site)
+        if len(done) > 4:  # bounded, should --once keep dispatching
+            stop.set()
+        return "exit 0"
+
+    scheduler.executor.poll = finish_and_move_on
+    results = scheduler.run_once(stop, real_poll=0)
+    assert [r["site"] for r in results] == done == ["paper", "portal"]

@@ -71,7 +71,8 @@ class Scheduler:
         self.hurry = threading.Event()
 
     # --- one look at the clock and the crawls --------------------------------------------------
-    def tick(self) -> None:
+    def tick(self, only: set[str] | None = None) -> None:
+        """One look; ``only`` limits the dispatches to these sites."""
         self.reap()
         now = self.clock.now()
         for dispatch in self.running.values():
@@ -80,6 +81,8 @@ class Scheduler:
                 logger.warning("lease of %s lost (expired and taken): its crawl goes on", dispatch.site)
         self.enforce_timeouts()
         for schedule, slot, missed in self.due(now):
+            if only is not None and schedule.key not in only:
+                continue
             free = self.executor.free_slots(self._running_jobs())
             if free is not None and free < schedule.workers and (free < 1 or self.running):
                 break  # oldest slot first: wait for room for all its jobs
@@ -251,7 +254,7 @@ class Scheduler:
         end; returns the dispatch records."""
         pending = {schedule.key for schedule, _slot, _missed in self.due(self.clock.now())}
         while not stop.is_set():
-            self.tick()
+            self.tick(only=pending)
             pending -= {*self.running, *self._waiting, *(d["site"] for d in self.finished)}
             if not pending and not self.running:
                 break
