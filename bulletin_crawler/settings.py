@@ -101,6 +101,7 @@ BULLETIN_JOB = ""  # the job id the scheduler gives a crawl; kept in the crawl's
 
 # Monitors run when a crawl ends; a site file's `monitors:` overrides any of these.
 BULLETIN_MONITOR_ENABLED = True
+BULLETIN_MONITOR_SUITE = "bulletin_crawler.monitoring.monitors.NewsMonitorSuite"
 BULLETIN_MONITOR_MIN_ARTICLES = 0  # a portal run with nothing new is normal
 BULLETIN_MONITOR_MAX_MISSING_ISSUES = 3  # today not out yet + a weekend, in a 2-day refresh window
 BULLETIN_MONITOR_MAX_ERROR_RATIO = 0.1

@@ -52,8 +52,7 @@ class NewsMonitors:
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("BULLETIN_MONITOR_ENABLED"):
             raise NotConfigured
-        extension = cls(crawler, crawler.settings.get(
-            "BULLETIN_MONITOR_SUITE", "bulletin_crawler.monitoring.monitors.NewsMonitorSuite"))
+        extension = cls(crawler, crawler.settings.get("BULLETIN_MONITOR_SUITE"))
         crawler.signals.connect(extension.run_closing, signal=run_closing)
         return extension
 

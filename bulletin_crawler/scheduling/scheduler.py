@@ -25,6 +25,7 @@ from bulletin_crawler.scheduling.jobs import CrawlJob, DispatchError, Executor
 from bulletin_crawler.scheduling.plan import SiteSchedule
 from bulletin_crawler.scheduling.state import ScheduleState
 from bulletin_crawler.stores import ArticleStore
+from bulletin_crawler.stores.base import short_error
 
 logger = logging.getLogger("bulletin_crawler.schedule")
 
@@ -245,7 +246,11 @@ class Scheduler:
         logger.info("scheduler %s: %d sites, %s executor", self.holder, len(self.schedules),
                     self.executor.name)
         while not stop.is_set():
-            self.tick()
+            try:
+                self.tick()
+            except Exception as error:  # noqa: BLE001 - a store that hiccups: try next loop
+                logger.error("scheduler loop failed, trying again: %s",
+                             short_error(error))
             self.clock.wait(self._next_wait(poll_interval), stop)
         self.shutdown()
 
