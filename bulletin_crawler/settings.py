@@ -113,6 +113,7 @@ BULLETIN_MONITOR_MIN_REPORTERS_COVERAGE = 0.0  # set per site where articles car
 BULLETIN_MONITOR_MAX_UNPARSEABLE_SHARE = 0.2
 BULLETIN_MONITOR_MAX_FAILED_PAGES = 10
 BULLETIN_MONITOR_MAX_REFUSED = 50
+BULLETIN_MONITOR_MIN_SAMPLE = 20  # shares (ratios, coverage) of fewer requests/pages: not judged
 # Alerts when a monitor fails. Secrets never go in settings (Scrapy logs overridden settings):
 # the SMTP password is read from $BULLETIN_ALERT_SMTP_PASSWORD, a webhook token from
 # $BULLETIN_ALERT_WEBHOOK_TOKEN (sent as "Authorization: Bearer").

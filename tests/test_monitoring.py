@@ -21,7 +21,7 @@ from bulletin_crawler.monitoring.thresholds import threshold_problem, thresholds
 from bulletin_crawler.sites.config import SiteFileError, parse_site
 
 from .conftest import run_bulletin
-from .faults.server import FaultServer, Status
+from .faults.server import FaultServer, Status, free_port
 from .faults.sites import founder_epaper, trs_portal
 from .ops.receivers import smtp_server, webhook_server
 from .ops.sites import days, write_scheduled
@@ -72,7 +72,10 @@ def test_a_healthy_crawl_passes_and_checks_that_do_not_apply_are_skipped():
     ({"downloader/response_status_count/503": 8}, "portal", {"max_5xx_ratio": 0.1},
      {"5xx ratio": "5xx ratio 0.20 (8 of 40 responses), expected at most 0.1"}),
     ({"finish_reason": "closespider_timeout"}, "portal", {},
-     {"finish reason": "finish reason 'closespider_timeout', expected 'finished'"}),
+     {"finish reason": "finish reason 'closespider_timeout', expected 'finished'",
+      "crawl outcome": "finish reason closespider_timeout"}),
+    ({"bulletin/list_pages_failed": 1, "bulletin/request_errors": 1}, "portal", {},
+     {"crawl outcome": "every list page failed (1)"}),
     ({"bulletin/coverage/published_at": 3}, "portal", {},
      {"published_at coverage": "published_at coverage 0.10 (3 of 30 articles), expected at "
                                "least 0.9"}),
@@ -92,6 +95,22 @@ def test_each_check_fails_alone_with_a_one_line_reason(stats, kind, site, expect
                                                 "pages), expected at most 0.2"}
     else:
         assert outcome == expected
+
+
+def test_shares_of_a_handful_of_pages_are_not_judged_but_losses_still_count():
+    small = {"downloader/request_count": 6, "downloader/response_count": 6,
+             "bulletin/article_pages": 3, "bulletin/articles_parsed": 2,
+             "bulletin/parse_errors": 1, "bulletin/failed/parse_error": 1,
+             "bulletin/articles_stored": 2, "bulletin/coverage/articles": 2,
+             "bulletin/coverage/body": 2}
+    outcome = judge(small)
+    assert outcome["failed"] == []
+    assert {"error ratio", "unparseable pages", "published_at coverage"} <= set(
+        outcome["skipped"])
+    assert failed(judge(small, max_failed_pages=0)) == {
+        "failed pages": "1 pages lost after retries, expected at most 0"}
+    assert failed(judge(small, min_sample=3))["unparseable pages"].startswith(
+        "unparseable share 0.33 (1 of 3 article pages)")
 
 
 def test_site_files_are_checked_for_monitor_thresholds_and_cron():
@@ -115,7 +134,7 @@ def crawl_runs(store: Path) -> list[dict[str, Any]]:
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_a_broken_site_fails_its_monitors_in_the_record_the_exit_status_status_and_alerts(
         tmp_path):
-    site = trs_portal(12, first_day=date(2021, 3, 1))
+    site = trs_portal(24, first_day=date(2021, 3, 1))
     store = tmp_path / "s.sqlite3"
     with FaultServer(site.routes) as server, smtp_server("alerts", SMTP_PASSWORD) as (
             smtp_port, inbox), webhook_server() as (hook_url, hook):
@@ -138,17 +157,17 @@ def test_a_broken_site_fails_its_monitors_in_the_record_the_exit_status_status_a
     assert run["status"] == "failed" and run["finish_reason"] == "finished"
     assert all(reason.startswith("monitor ") for reason in run["reasons"]), run["reasons"]
     failures = {f["monitor"]: f["message"] for f in run["monitors"]["failed"]}
-    assert failures["failed pages"] == "12 pages lost after retries, expected at most 3"
+    assert failures["failed pages"] == "24 pages lost after retries, expected at most 3"
     assert set(failures) == {"failed pages", "5xx ratio", "error ratio"}
     assert run["monitors"]["alert_errors"] == []
-    assert "monitor failed pages: 12 pages lost after retries" in crawl.stdout
+    assert "monitor failed pages: 24 pages lost after retries" in crawl.stdout
     assert "monitors: 3 of" in crawl.stderr
     # alerts: an e-mail after a login, a webhook POST with the bearer token, a file line
     assert inbox.logins and all(login.endswith(":ok") for login in inbox.logins)
     [mail] = inbox.messages
     assert mail["Subject"] == "[bulletin] broken: 3 monitors failed"
     assert mail["To"] == "ops@example.invalid"
-    assert "failed pages: 12 pages lost after retries" in mail.get_payload()
+    assert "failed pages: 24 pages lost after retries" in mail.get_payload()
     [post] = hook.posts
     assert post["site"] == "broken" and post["run_id"] == run["run_id"]
     assert {f["monitor"] for f in post["failed_monitors"]} == set(failures)
@@ -190,3 +209,20 @@ def test_a_monitor_suite_that_cannot_be_imported_fails_the_run_not_the_crawl(tmp
     assert run["reasons"] == ["monitor monitor suite: monitor suite bulletin_crawler.nowhere.Suite "
                               "cannot be loaded: ModuleNotFoundError(\"No module named "
                               "'bulletin_crawler.nowhere'\")"]
+
+
+def test_a_crawl_that_failed_on_its_own_alerts_and_keeps_its_reasons_once(tmp_path):
+    site = founder_epaper(date(2021, 3, 1), 1, 2)
+    store = tmp_path / "s.sqlite3"
+    write_scheduled(site, tmp_path / "sites", "paper", f"http://127.0.0.1:{free_port()}")
+    crawl = run_bulletin("crawl", "paper", "--sites", str(tmp_path / "sites"), "--store",
+                         f"sqlite:///{store}", *FAST, *(f"--{k}={v}" for k, v in days(site).items()),
+                         "-s", f"BULLETIN_ALERT_FILE={tmp_path / 'alerts.jsonl'}", cwd=tmp_path,
+                         check=False)
+    assert crawl.returncode == 1
+    [run] = crawl_runs(store)
+    assert run["reasons"] == ["every layout page failed (1)"]  # once, not again as a monitor
+    assert [f["monitor"] for f in run["monitors"]["failed"]] == ["crawl outcome"]
+    [alert] = (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(alert)["failed_monitors"] == [
+        {"monitor": "crawl outcome", "message": "every layout page failed (1)"}]

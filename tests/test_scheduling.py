@@ -204,11 +204,22 @@ def test_due_slots_are_dispatched_once_and_a_downtime_is_caught_up_once(loop, ca
     scheduler.reap()
     scheduler.clock.now_at = at("13:01:00")  # five hours without a tick
     scheduler.tick()
-    assert [j.site for j in executor.started[3:]] == ["paper", "portal"]
+    assert [j.site for j in executor.started[3:]] == ["portal", "paper"]  # longest waiting
     paper = scheduler.state.dispatches("paper")[0]
     assert paper["slot"] == "2026-01-05T13:00:00+08:00" and paper["missed"] == 29
     assert "catching up 29 missed slots once" in caplog.text
     assert len([r for r in caplog.records if r.getMessage().startswith("dispatch ")]) == 5
+
+
+def test_the_site_that_waited_longest_goes_first_when_the_executor_is_full(loop):
+    scheduler = loop(RecordingExecutor(slots=1))
+    scheduler.schedules = [site_schedule(site(key, schedule="*/10 * * * *"), SETTINGS)
+                           for key in ("paper", "portal")]  # the same slots: no key wins
+    for minute in range(4):
+        scheduler.clock.now_at = at("08:05:00") + timedelta(minutes=10 * minute)
+        scheduler.tick()
+        finish_all(scheduler)
+    assert [job.site for job in scheduler.executor.started] == ["paper", "portal"] * 2
 
 
 def test_two_schedulers_never_start_one_site_twice(loop):

@@ -1,8 +1,8 @@
 """``bulletin schedule`` as operators run it, in real processes on loopback: two schedulers on
 one store drive three fixture sites on minute schedules (a clock 30 times faster than real
-time), never run one site twice at once, and stop cleanly on SIGTERM with the crawl that was
-running stopped gracefully and recorded; then ``--once`` after five hours of downtime catches
-every site up once."""
+time), share them, never run one site twice at once, and stop cleanly on SIGTERM with the slow
+crawl that was running stopped gracefully and recorded; then ``--once`` after five hours of
+downtime catches every site up once."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ CLOCK = ("--clock-start", "2026-01-05T07:59:50+08:00", "--clock-speed", "30")
 SETTINGS = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0",
             "-s", "BULLETIN_SCHEDULE_POLL_INTERVAL=15", "-s", "BULLETIN_SCHEDULE_LEASE_TTL=600",
             "-s", "BULLETIN_SCHEDULE_STOP_GRACE=20")
-KEYS = ("paper", "portal", "slowpaper")
-SLOW_ARTICLES = 6  # one at a time, 1.5 s each: the crawl that SIGTERM finds running
+KEYS = ("paper", "portal", "slowportal")
+SLOW_LIST = 6.0  # seconds its list page takes, every run: the crawl that SIGTERM finds running
 
 
 def bulletin(*args: str, cwd: Path) -> subprocess.Popen[str]:
@@ -63,22 +63,21 @@ def wait_for(condition: Any, seconds: float, what: str) -> None:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Iterator[dict[str, Any]]:
     """Three fixture sites on loopback and their site files: an e-paper and a portal due every
-    minute, and a slow e-paper due every two minutes."""
+    minute, and a portal due every two minutes whose list page is slow."""
     folder = tmp_path_factory.mktemp("ops")
     paper = founder_epaper(date(2021, 3, 1), 1, 3)
     portal = trs_portal(8, first_day=date(2021, 3, 1))
-    slow = founder_epaper(date(2021, 3, 1), 1, SLOW_ARTICLES, editions=1, name="慢报", seed=7)
+    slow = trs_portal(3, first_day=date(2021, 3, 1), column="tzgg", name="慢门户", seed=7)
     with ExitStack() as stack:
         servers = [stack.enter_context(FaultServer(site.routes)) for site in (paper, portal, slow)]
-        for path in slow.article_paths:
-            servers[2].route(path, Slow(slow.routes[path], 1.5))
+        servers[2].route(slow.list_paths[0], Slow(slow.routes[slow.list_paths[0]], SLOW_LIST))
         sites = folder / "sites"
         write_scheduled(paper, sites, "paper", servers[0].url, schedule="* * * * *",
                         schedule_args=days(paper))
         write_scheduled(portal, sites, "portal", servers[1].url, schedule="* * * * *",
                         schedule_args={"since": "2021-03-01"})
-        write_scheduled(slow, sites, "slowpaper", servers[2].url, schedule="*/2 * * * *",
-                        schedule_args=days(slow), settings={"CONCURRENT_REQUESTS": 1})
+        write_scheduled(slow, sites, "slowportal", servers[2].url, schedule="*/2 * * * *",
+                        schedule_args={"since": "2021-03-01"})
         yield {"folder": folder, "store": folder / "s.sqlite3", "slow": (servers[2], slow),
                "args": ("--sites", str(sites), "--store", f"sqlite:///{folder / 's.sqlite3'}",
                         "-s", f"BULLETIN_SCHEDULE_LOG_DIR={folder / 'logs'}", *SETTINGS)}
@@ -92,12 +91,13 @@ def two_schedulers(world) -> dict[str, Any]:
                       cwd=world["folder"]) for _ in range(2)]
     store = world["store"]
     try:
-        wait_for(lambda: any(run["site"] == "slowpaper" and run["status"] == "running"
-                             for run in rows(store, "crawl_runs", "run")), 40,
-                 "the slow crawl to start")
-        wait_for(lambda: Counter(run["site"] for run in rows(store, "crawl_runs", "run")
-                                 if run["status"] != "running")["paper"] >= 2, 20,
-                 "two runs of paper")
+        def busy() -> bool:  # paper ran twice, portal once, the slow crawl runs now
+            runs = rows(store, "crawl_runs", "run")
+            closed = Counter(run["site"] for run in runs if run["status"] != "running")
+            return closed["paper"] >= 2 and closed["portal"] >= 1 and any(
+                run["site"] == "slowportal" and run["status"] == "running" for run in runs)
+
+        wait_for(busy, 90, "runs of paper and portal while the slow crawl runs")
         stopped_at = time.monotonic()
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -114,9 +114,9 @@ def two_schedulers(world) -> dict[str, Any]:
 
 def test_two_schedulers_share_the_sites_but_never_run_one_site_twice_at_once(two_schedulers):
     runs, dispatches = two_schedulers["runs"], two_schedulers["dispatches"]
-    assert {run["site"] for run in runs} == {"paper", "portal", "slowpaper"}
+    assert {run["site"] for run in runs} == set(KEYS)
     assert len({d["holder"] for d in dispatches}) == 2, "both schedulers dispatched"
-    for site in ("paper", "portal", "slowpaper"):
+    for site in KEYS:
         spans = sorted((run["started_at"], run["finished_at"]) for run in runs
                        if run["site"] == site)
         for (_, finished), (started, _) in zip(spans, spans[1:]):
@@ -136,9 +136,9 @@ def test_sigterm_stops_the_schedulers_and_the_running_crawl_gracefully(two_sched
     runs = two_schedulers["runs"]
     assert all(run["status"] in ("ok", "failed") for run in runs), runs  # all closed
     [stopped] = [run for run in runs if run["finish_reason"] == "shutdown"]
-    assert stopped["site"] == "slowpaper" and stopped["reasons"][0] == "finish reason shutdown"
+    assert stopped["site"] == "slowportal" and stopped["reasons"][0] == "finish reason shutdown"
     log = "".join(two_schedulers["logs"])
-    assert "SIGTERM: stopping" in log and f"stopping slowpaper job {stopped['job']}" in log
+    assert "SIGTERM: stopping" in log and f"stopping slowportal job {stopped['job']}" in log
     [record] = [d for d in two_schedulers["dispatches"]
                 if d.get("jobs") and d["jobs"][0]["job"] == stopped["job"]]
     assert record["status"] == "failed" and record["jobs"][0]["stopped"] == "stopped"
@@ -147,15 +147,14 @@ def test_sigterm_stops_the_schedulers_and_the_running_crawl_gracefully(two_sched
 
 def test_once_after_a_downtime_catches_each_site_up_once(world, two_schedulers):
     server, slow = world["slow"]
-    for path in slow.article_paths:  # fast again
-        server.route(path, slow.routes[path])
+    server.route(slow.list_paths[0], slow.routes[slow.list_paths[0]])  # fast again
     before = len(two_schedulers["dispatches"])
-    once = bulletin("schedule", *KEYS, "--once", *world["args"], "--clock-start",
-                    "2026-01-05T13:00:30+08:00", cwd=world["folder"])
+    once = bulletin("schedule", *KEYS, "--once", "--max-parallel", "3", *world["args"],
+                    "--clock-start", "2026-01-05T13:00:30+08:00", cwd=world["folder"])
     _out, log = once.communicate(timeout=60)
     assert once.returncode == 0, log
     new = rows(world["store"], "schedule_dispatches", "doc")[before:]
-    assert sorted(d["site"] for d in new) == ["paper", "portal", "slowpaper"]
+    assert sorted(d["site"] for d in new) == sorted(KEYS)
     assert all(d["status"] == "ok" for d in new)
     for d in new:
         assert d["slot"] == "2026-01-05T13:00:00+08:00" and d["missed"] > 100

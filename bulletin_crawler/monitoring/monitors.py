@@ -12,6 +12,8 @@ from typing import Any
 
 from spidermon import Monitor, MonitorSuite, monitors
 
+from bulletin_crawler.extensions.outcome import failure_reasons
+from bulletin_crawler.monitoring import OUTCOME_MONITOR
 from bulletin_crawler.monitoring.counting import ARTICLES, PREFIX
 
 
@@ -46,10 +48,11 @@ class NewsMonitor(Monitor):
 
     def check_share(self, what: str, part: int, whole: int, of: str, name: str,
                     at_most: bool) -> None:
-        """``part / whole`` against threshold ``name``; skipped when there is nothing to
-        divide (no ``of``)."""
-        if whole == 0:
-            self.skipTest(f"no {of}")
+        """``part / whole`` against threshold ``name``; skipped below ``min_sample`` (one bad
+        page of three is not a 33 % failure rate; losses are still counted by the checks that
+        count)."""
+        if whole < max(1, int(self.limit["min_sample"])):
+            self.skipTest(f"too few {of} to judge a share ({whole})")
         share, bound = part / whole, float(self.limit[name])
         passed = share <= bound if at_most else share >= bound
         word = "at most" if at_most else "at least"
@@ -100,6 +103,13 @@ class ErrorMonitor(NewsMonitor):
         responses = _int(self.stats, "downloader/response_count")
         self.check_share("5xx ratio", server_errors, responses, "responses", "max_5xx_ratio",
                          at_most=True)
+
+    @monitors.name(OUTCOME_MONITOR)
+    def test_outcome(self) -> None:
+        """The crawl's own verdict (:mod:`bulletin_crawler.extensions.outcome`: every entry page
+        failed, nothing fetched…), so that a failed crawl alerts like a failed monitor."""
+        reasons = failure_reasons(self.stats)
+        self.check(not reasons, "; ".join(reasons))
 
     @monitors.name("finish reason")
     def test_finish_reason(self) -> None:

@@ -36,6 +36,7 @@ THRESHOLDS = {t.name: t for t in (
     Threshold("max_unparseable_share", "ratio", "share of article pages read as no article"),
     Threshold("max_failed_pages", "count", "pages lost: no article after every retry"),
     Threshold("max_refused", "count", "requests refused: off-site, internal address, scheme"),
+    Threshold("min_sample", "count", "fewest requests, pages or articles a share is judged on"),
 )}
 
 

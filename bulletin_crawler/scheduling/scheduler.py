@@ -86,12 +86,13 @@ class Scheduler:
                 continue
             free = self.executor.free_slots(self._running_jobs())
             if free is not None and free < schedule.workers and (free < 1 or self.running):
-                break  # oldest slot first: wait for room for all its jobs
+                break  # longest waiting first: wait for room for all its jobs
             self.dispatch(schedule, slot, missed, now)
 
     def due(self, now: datetime) -> list[tuple[SiteSchedule, datetime, int]]:
-        """Sites whose latest slot was not dispatched yet, oldest slot first, with how many
-        slots passed since the last dispatch (1 when none missed)."""
+        """Sites whose latest slot was not dispatched yet, with how many slots passed since
+        the last dispatch (1 when none missed); the site that waited longest first (never
+        dispatched, then the oldest last dispatch), so a busy executor serves every site."""
         states = self.state.states()
         found = []
         for schedule in self.schedules:
@@ -105,8 +106,10 @@ class Scheduler:
                 continue
             missed = 1 if not known or known.last_slot is None else schedule.cron.slots_between(
                 datetime.fromtimestamp(known.last_slot, now.tzinfo), now)
-            found.append((schedule, slot, missed))
-        return sorted(found, key=lambda item: (item[1], item[0].key))
+            found.append((known.last_slot if known and known.last_slot is not None
+                          else float("-inf"), schedule, slot, missed))
+        found.sort(key=lambda item: (item[0], item[2], item[1].key))
+        return [(schedule, slot, missed) for _last, schedule, slot, missed in found]
 
     def dispatch(self, schedule: SiteSchedule, slot: datetime, missed: int, now: datetime
                  ) -> None:
