@@ -77,7 +77,7 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
-# --- operations: schedules, executors, monitors, alerts (docs/operations.md) -----------------------
+# --- operations: schedules, executors, monitors, alerts (docs/operations.md) ---------------------
 # When a site file sets no `schedule:` (cron, Asia/Shanghai) or `schedule_args:`, by kind of site:
 # e-papers once a morning for today (and the refresh days), portals every three hours.
 BULLETIN_SCHEDULE_DEFAULTS = {"epaper": "20 7 * * *", "portal": "15 */3 * * *",

@@ -145,8 +145,9 @@ def test_a_broken_site_fails_its_monitors_in_the_record_the_exit_status_status_a
         crawl = run_bulletin(
             "crawl", "broken", "--sites", str(tmp_path / "sites"), "--store", f"sqlite:///{store}",
             "--since", "2021-03-01", *FAST, "-s", "BULLETIN_ALERT_EMAIL_TO=ops@example.invalid",
-            "-s", "BULLETIN_ALERT_SMTP_HOST=127.0.0.1", "-s", f"BULLETIN_ALERT_SMTP_PORT={smtp_port}",
-            "-s", "BULLETIN_ALERT_SMTP_USER=alerts", "-s", f"BULLETIN_ALERT_WEBHOOK_URL={hook_url}",
+            "-s", "BULLETIN_ALERT_SMTP_HOST=127.0.0.1",
+            "-s", f"BULLETIN_ALERT_SMTP_PORT={smtp_port}", "-s", "BULLETIN_ALERT_SMTP_USER=alerts",
+            "-s", f"BULLETIN_ALERT_WEBHOOK_URL={hook_url}",
             "-s", f"BULLETIN_ALERT_FILE={tmp_path / 'alerts.jsonl'}", cwd=tmp_path, check=False,
             env={"BULLETIN_ALERT_SMTP_PASSWORD": SMTP_PASSWORD,
                  "BULLETIN_ALERT_WEBHOOK_TOKEN": WEBHOOK_TOKEN})
@@ -206,9 +207,9 @@ def test_a_monitor_suite_that_cannot_be_imported_fails_the_run_not_the_crawl(tmp
     assert "stored 2" in crawl.stdout
     [run] = crawl_runs(store)
     assert run["status"] == "failed"
-    assert run["reasons"] == ["monitor monitor suite: monitor suite bulletin_crawler.nowhere.Suite "
-                              "cannot be loaded: ModuleNotFoundError(\"No module named "
-                              "'bulletin_crawler.nowhere'\")"]
+    assert run["reasons"] == [
+        "monitor monitor suite: monitor suite bulletin_crawler.nowhere.Suite cannot be loaded: "
+        "ModuleNotFoundError(\"No module named 'bulletin_crawler.nowhere'\")"]
 
 
 def test_a_crawl_that_failed_on_its_own_alerts_and_keeps_its_reasons_once(tmp_path):
@@ -216,7 +217,8 @@ def test_a_crawl_that_failed_on_its_own_alerts_and_keeps_its_reasons_once(tmp_pa
     store = tmp_path / "s.sqlite3"
     write_scheduled(site, tmp_path / "sites", "paper", f"http://127.0.0.1:{free_port()}")
     crawl = run_bulletin("crawl", "paper", "--sites", str(tmp_path / "sites"), "--store",
-                         f"sqlite:///{store}", *FAST, *(f"--{k}={v}" for k, v in days(site).items()),
+                         f"sqlite:///{store}", *FAST,
+                         *(f"--{k}={v}" for k, v in days(site).items()),
                          "-s", f"BULLETIN_ALERT_FILE={tmp_path / 'alerts.jsonl'}", cwd=tmp_path,
                          check=False)
     assert crawl.returncode == 1

@@ -9,7 +9,6 @@ import os
 import socket
 import threading
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +33,8 @@ def at(text: str) -> datetime:
 def site(key: str = "paper", family: str = "founder-enp", **fields: Any):
     return parse_site({"key": key, "name": key, "family": family,
                        "start_urls": ["http://a.example.cn/{date:%Y%m%d}/index.htm"],
-                       "region": {"province": "河南省", "code": "410104"}, **fields}, f"{key}.yaml")
+                       "region": {"province": "河南省", "code": "410104"}, **fields},
+                      f"{key}.yaml")
 
 
 SETTINGS = Settings(vars(project_settings))
@@ -123,7 +123,7 @@ def test_dispatch_records_are_kept_and_updated(two_holders):
                                       "dispatched_at": "2026-01-05T08:00:00+08:00"}]
 
 
-# --- the loop, by a hand-moved clock ---------------------------------------------------------------
+# --- the loop, by a hand-moved clock --------------------------------------------------------
 class HandClock:
     def __init__(self, now: datetime):
         self.now_at = now
@@ -192,7 +192,8 @@ def test_due_slots_are_dispatched_once_and_a_downtime_is_caught_up_once(loop, ca
     assert sorted((j.site, j.args.get("since", "")) for j in executor.started) == [
         ("paper", ""), ("portal", "2025-12-29")]
     job = executor.started[0]
-    assert job.settings["BULLETIN_JOB"] == job.job_id and job.job_id.startswith("paper-20260105T0800")
+    assert job.settings["BULLETIN_JOB"] == job.job_id
+    assert job.job_id.startswith("paper-20260105T0800")
     scheduler.clock.now_at = at("08:09:00")
     scheduler.tick()
     assert len(executor.started) == 2  # nothing new is due, the crawls still run
@@ -237,8 +238,9 @@ def test_two_schedulers_never_start_one_site_twice(loop):
 def test_a_site_whose_last_run_is_alive_waits(loop):
     scheduler = loop()
     scheduler.runs.start_run({"run_id": "r1", "site": "paper", "status": "running",
-                              "started_at": "2026-01-05T08:04:00+08:00", "host": socket.gethostname(),
-                              "pid": os.getpid(), "stale_after": 120})
+                              "started_at": "2026-01-05T08:04:00+08:00",
+                              "host": socket.gethostname(), "pid": os.getpid(),
+                              "stale_after": 120})
     scheduler.tick()
     assert [j.site for j in scheduler.executor.started] == ["portal"]
     assert "is still running" in scheduler._waiting["paper"]

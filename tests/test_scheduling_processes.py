@@ -119,7 +119,7 @@ def test_two_schedulers_share_the_sites_but_never_run_one_site_twice_at_once(two
     for site in KEYS:
         spans = sorted((run["started_at"], run["finished_at"]) for run in runs
                        if run["site"] == site)
-        for (_, finished), (started, _) in zip(spans, spans[1:]):
+        for (_, finished), (started, _) in zip(spans, spans[1:], strict=False):
             assert started >= finished, f"{site}: runs overlap: {spans}"
         slots = [d["slot"] for d in dispatches if d["site"] == site]
         assert len(slots) == len(set(slots)), f"{site}: a slot dispatched twice: {slots}"

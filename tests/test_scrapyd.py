@@ -50,7 +50,8 @@ def test_a_crawl_runs_on_scrapyd_deployed_from_scrapy_cfg(tmp_path):
     assert f"skipping Scrapyd {down} is down" in once.stderr
     with sqlite3.connect(store) as db:
         [run] = [json.loads(raw) for (raw,) in db.execute("SELECT run FROM crawl_runs")]
-        [dispatch] = [json.loads(raw) for (raw,) in db.execute("SELECT doc FROM schedule_dispatches")]
+        [dispatch] = [json.loads(raw)
+                      for (raw,) in db.execute("SELECT doc FROM schedule_dispatches")]
         stored = db.execute("SELECT COUNT(*) FROM articles WHERE site = 'portal'").fetchone()[0]
     assert stored == 15 and run["status"] == "ok" and run["figures"]["stored"] == 15
     [finished] = jobs["finished"]

@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from bulletin_crawler.cli.crawl import common_options
-from bulletin_crawler.runner import EXIT_BAD_INPUT, CrawlInputError, parse_settings, project_settings
+from bulletin_crawler.runner import (
+    EXIT_BAD_INPUT,
+    CrawlInputError,
+    parse_settings,
+    project_settings,
+)
 
 logger = logging.getLogger("bulletin_crawler.schedule")
 
@@ -110,8 +115,8 @@ def build_scheduler(args: argparse.Namespace, settings: Any, overrides: dict[str
     executor_name = args.executor or settings.get("BULLETIN_SCHEDULE_EXECUTOR")
     if executor_name == "scrapyd":
         project = settings.get("BULLETIN_SCRAPYD_PROJECT")
-        executor: Any = ScrapydExecutor([scrapyd_node(name, project) for name in
-                                         args.scrapyd or settings.getlist("BULLETIN_SCRAPYD_NODES")])
+        names = args.scrapyd or settings.getlist("BULLETIN_SCRAPYD_NODES")
+        executor: Any = ScrapydExecutor([scrapyd_node(name, project) for name in names])
     elif executor_name == "local":
         executor = LocalExecutor(args.max_parallel or settings.getint(
             "BULLETIN_SCHEDULE_MAX_PARALLEL"), settings.get("BULLETIN_SCHEDULE_LOG_DIR"))

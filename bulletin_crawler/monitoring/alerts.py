@@ -162,6 +162,6 @@ class FileAlert(NewsAlert):
 def configured_alerts(crawler: Crawler) -> list[NewsAlert]:
     """The alert actions whose destination is set."""
     settings = crawler.settings
-    wanted = (("BULLETIN_ALERT_EMAIL_TO", EmailAlert), ("BULLETIN_ALERT_WEBHOOK_URL", WebhookAlert),
-              ("BULLETIN_ALERT_FILE", FileAlert))
+    wanted = (("BULLETIN_ALERT_EMAIL_TO", EmailAlert),
+              ("BULLETIN_ALERT_WEBHOOK_URL", WebhookAlert), ("BULLETIN_ALERT_FILE", FileAlert))
     return [action.from_crawler(crawler) for name, action in wanted if settings.get(name)]

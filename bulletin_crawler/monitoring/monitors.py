@@ -77,7 +77,8 @@ class VolumeMonitor(NewsMonitor):
         whose issue was missing instead."""
         if self.kind != "epaper":
             self.skipTest("only e-papers have issues")
-        missing, bound = _int(self.stats, "bulletin/issues_missing"), self.limit["max_missing_issues"]
+        missing = _int(self.stats, "bulletin/issues_missing")
+        bound = self.limit["max_missing_issues"]
         self.check(missing <= bound, f"{missing} issues missing, expected at most {bound}")
 
 

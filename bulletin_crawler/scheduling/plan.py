@@ -4,9 +4,9 @@ its site file (``schedule``, ``schedule_args``) or the defaults of its kind of s
 
 ``schedule_args`` keys: ``since_days`` (crawl back this many days from today, Shanghai),
 ``refresh_days`` (e-papers), ``full``, ``origin``, fixed ``since``/``until`` dates, ``workers``
-(jobs started together for the site; they need the shared frontier ``BULLETIN_FRONTIER``), ``timeout`` (seconds), and
-``settings`` (Scrapy settings given to every job of the site). A site's keys are laid over its
-kind's defaults.
+(jobs started together for the site; they need the shared frontier ``BULLETIN_FRONTIER``),
+``timeout`` (seconds) and ``settings`` (Scrapy settings given to every job of the site). A
+site's keys are laid over its kind's defaults.
 """
 
 from __future__ import annotations

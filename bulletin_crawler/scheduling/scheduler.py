@@ -79,7 +79,8 @@ class Scheduler:
         for dispatch in self.running.values():
             if not self.state.renew(dispatch.site, self.holder, self.timing.lease_ttl,
                                     now.timestamp()):
-                logger.warning("lease of %s lost (expired and taken): its crawl goes on", dispatch.site)
+                logger.warning("lease of %s lost (expired and taken): its crawl goes on",
+                               dispatch.site)
         self.enforce_timeouts()
         for schedule, slot, missed in self.due(now):
             if only is not None and schedule.key not in only:
@@ -199,8 +200,8 @@ class Scheduler:
                               "jobs": results})
         log = logger.info if status == "ok" else logger.warning
         log("finished %s: %s; %s", dispatch.site, status, "; ".join(
-            f"{r['job']} {r['status']}{' (' + '; '.join(r['reasons']) + ')' if r['reasons'] else ''}"
-            f", stored {r['stored']} in {r['seconds']:.0f} s" for r in results))
+            f"{r['job']} {r['status']}" + (f" ({'; '.join(r['reasons'])})" if r["reasons"] else "")
+            + f", stored {r['stored']} in {r['seconds']:.0f} s" for r in results))
 
     def _result(self, site: str, job: CrawlJob) -> dict[str, Any]:
         """How a job went: its run record's status and reasons when there is one."""

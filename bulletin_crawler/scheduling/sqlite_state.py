@@ -54,7 +54,8 @@ class SQLiteScheduleState(ScheduleState):
             taken = self.db.execute(
                 "UPDATE schedule_leases SET holder = ?, expires_at = ?, last_slot = ?,"
                 " retry_at = NULL WHERE site = ? AND (holder IS NULL OR expires_at < ?)"
-                " AND (last_slot IS NULL OR last_slot < ?) AND (retry_at IS NULL OR retry_at <= ?)",
+                " AND (last_slot IS NULL OR last_slot < ?)"
+                " AND (retry_at IS NULL OR retry_at <= ?)",
                 (holder, now + ttl, slot, site, now, slot, now)).rowcount == 1
         except BaseException:
             self.db.execute("ROLLBACK")

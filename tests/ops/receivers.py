@@ -43,8 +43,9 @@ def smtp_server(user: str, password: str) -> Iterator[tuple[int, Inbox]]:
     """An SMTP server on 127.0.0.1 that wants a login (allowed without TLS on loopback)."""
     inbox = Inbox(user, password)
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=inbox.authenticate,
-                            auth_require_tls=False, auth_required=True)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port,
+                            authenticator=inbox.authenticate, auth_require_tls=False,
+                            auth_required=True)
     controller.start()
     try:
         yield port, inbox
