@@ -168,7 +168,7 @@ def test_a_broken_site_fails_its_monitors_in_the_record_the_exit_status_status_a
     [mail] = inbox.messages
     assert mail["Subject"] == "[bulletin] broken: 3 monitors failed"
     assert mail["To"] == "ops@example.invalid"
-    assert "failed pages: 24 pages lost after retries" in mail.get_payload()
+    assert "failed pages: 24 pages lost after retries" in mail.get_payload(decode=True).decode()
     [post] = hook.posts
     assert post["site"] == "broken" and post["run_id"] == run["run_id"]
     assert {f["monitor"] for f in post["failed_monitors"]} == set(failures)

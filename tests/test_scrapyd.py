@@ -47,7 +47,7 @@ def test_a_crawl_runs_on_scrapyd_deployed_from_scrapy_cfg(tmp_path):
                             "--store", f"sqlite:///{store}", "-s", "DOWNLOAD_DELAY=0",
                             "-s", "AUTOTHROTTLE_ENABLED=False", cwd=tmp_path, env=env)
         jobs = node.get("listjobs.json?project=bulletin_crawler")
-    assert f"skipping Scrapyd {down} is down" in once.stderr
+    assert f"node skipped: Scrapyd {down} is down" in once.stderr
     with sqlite3.connect(store) as db:
         [run] = [json.loads(raw) for (raw,) in db.execute("SELECT run FROM crawl_runs")]
         [dispatch] = [json.loads(raw)
@@ -58,5 +58,6 @@ def test_a_crawl_runs_on_scrapyd_deployed_from_scrapy_cfg(tmp_path):
     assert run["job"] == finished["id"] == dispatch["jobs"][0]["job"]
     assert dispatch["status"] == "ok" and dispatch["jobs"][0]["node"] == node.url
     assert dispatch["problems"] == [f"Scrapyd {down} is down: [Errno 111] Connection refused"]
-    assert f"→ scrapyd {run['job']} ({node.url}; skipped Scrapyd {down} is down" in once.stderr
+    assert f"→ scrapyd {run['job']} ({node.url}; node skipped: Scrapyd {down} is down" \
+        in once.stderr
     assert PASSWORD not in once.stderr + deployed.stdout + deployed.stderr

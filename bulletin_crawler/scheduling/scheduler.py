@@ -159,7 +159,7 @@ class Scheduler:
                     f"{slot:%Y-%m-%d %H:%M}", catch_up, self.executor.name,
                     ", ".join(job.job_id for job in started),
                     "; ".join(job.node for job in started) + "".join(
-                        f"; skipped {problem}" for problem in record["problems"]))
+                        f"; node skipped: {problem}" for problem in record["problems"]))
 
     def _job(self, schedule: SiteSchedule, job_id: str, now: datetime) -> CrawlJob:
         settings = {**self.crawl_settings, **schedule.settings, "BULLETIN_JOB": job_id}

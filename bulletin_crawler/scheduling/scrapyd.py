@@ -33,7 +33,7 @@ class ScrapydExecutor(Executor):
             try:
                 status = call(node, "daemonstatus.json", timeout=self.timeout)
             except ScrapydError as error:
-                logger.warning("skipping %s", error)
+                logger.warning("node skipped: %s", error)
                 self.skipped.append(str(error))
                 continue
             loads.append((int(status.get("pending", 0)) + int(status.get("running", 0)), node))

@@ -79,7 +79,7 @@ def webhook_server() -> Iterator[tuple[str, Hook]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/T0KEN-IN-PATH", hook
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/bulletin", hook
     finally:
         server.shutdown()
         server.server_close()
