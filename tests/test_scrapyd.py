@@ -6,9 +6,13 @@ and the dispatch record."""
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
+import zipfile
 from datetime import date
+
+from bulletin_crawler.scheduling.deploy import build_egg
 
 from .conftest import run_bulletin
 from .faults.server import FaultServer, free_port
@@ -61,3 +65,13 @@ def test_a_crawl_runs_on_scrapyd_deployed_from_scrapy_cfg(tmp_path):
     assert f"→ scrapyd {run['job']} ({node.url}; node skipped: Scrapyd {down} is down" \
         in once.stderr
     assert PASSWORD not in once.stderr + deployed.stdout + deployed.stderr
+
+
+def test_the_egg_carries_the_package_with_its_builtin_sites_and_the_settings_entry_point():
+    names = zipfile.ZipFile(io.BytesIO(build_egg())).namelist()
+    assert "bulletin_crawler/settings.py" in names and "EGG-INFO/PKG-INFO" in names
+    assert {f"bulletin_crawler/sites/builtin/{key}.yaml" for key in
+            ("zzrb", "zzwb", "guancheng", "dahebao", "anyang", "zhumadian")} <= set(names)
+    assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
+    entry_points = zipfile.ZipFile(io.BytesIO(build_egg())).read("EGG-INFO/entry_points.txt")
+    assert entry_points == b"[scrapy]\nsettings = bulletin_crawler.settings\n"
