@@ -18,7 +18,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="a [deploy:TARGET] section of scrapy.cfg (default: [deploy])")
     parser.add_argument("--version", help="version to deploy as (default: the current time)")
     parser.add_argument("--build-egg", metavar="FILE",
-                        help="only write the egg to FILE (scrapyd-deploy --egg FILE uploads it)")
+                        help="only write the egg to FILE, upload nothing")
     parser.set_defaults(run=run)
 
 
