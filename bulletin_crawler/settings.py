@@ -38,6 +38,8 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "bulletin_crawler.extensions.progress.ProgressLog": 500,
+    "bulletin_crawler.monitoring.counting.ArticleCounter": 510,
+    "bulletin_crawler.monitoring.extension.NewsMonitors": 520,
     "bulletin_crawler.extensions.runs.RunRecorder": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
@@ -74,3 +76,53 @@ CONCURRENT_ITEMS = 16  # Scrapy starts one task per output item; 100 costs CPU f
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+
+# --- operations: schedules, executors, monitors, alerts (docs/operations.md) ---------------------
+# When a site file sets no `schedule:` (cron, Asia/Shanghai) or `schedule_args:`, by kind of site:
+# e-papers once a morning for today (and the refresh days), portals every three hours.
+BULLETIN_SCHEDULE_DEFAULTS = {"epaper": "20 7 * * *", "portal": "15 */3 * * *",
+                              "generic": "45 */6 * * *"}
+BULLETIN_SCHEDULE_ARGS_DEFAULTS = {"epaper": {"refresh_days": 2}, "portal": {"since_days": 7},
+                                   "generic": {"since_days": 7}}
+BULLETIN_SCHEDULE_SITES: list[str] = []  # sites `bulletin schedule` runs; empty: every site
+BULLETIN_SCHEDULE_EXECUTOR = "local"  # local: a subprocess per crawl; scrapyd: schedule.json
+BULLETIN_SCHEDULE_MAX_PARALLEL = 2  # local crawls at once (a crawl keeps about one core busy)
+BULLETIN_SCHEDULE_CRAWL_TIMEOUT = 4 * 3600.0  # seconds; a schedule's `timeout:` overrides it
+BULLETIN_SCHEDULE_STOP_GRACE = 60.0  # seconds a stopped crawl has to close and record its run
+BULLETIN_SCHEDULE_POLL_INTERVAL = 5.0  # seconds between looks at the clock and the crawls
+BULLETIN_SCHEDULE_LEASE_TTL = 300.0  # seconds a site's lease outlives a scheduler that died
+BULLETIN_SCHEDULE_RETRY_DELAY = 600.0  # seconds before a dispatch that failed to start is retried
+BULLETIN_SCHEDULE_LOG_DIR = "data/logs"  # local crawls log to LOG_DIR/SITE/JOB.log
+# Scrapyd nodes: [deploy:NAME] targets of scrapy.cfg (url, username, password = ${ENV_VAR}) or
+# plain URLs; the least loaded node that answers gets the next job.
+BULLETIN_SCRAPYD_NODES: list[str] = []
+BULLETIN_SCRAPYD_PROJECT = "bulletin_crawler"
+BULLETIN_JOB = ""  # the job id the scheduler gives a crawl; kept in the crawl's run record
+
+# Monitors run when a crawl ends; a site file's `monitors:` overrides any of these.
+BULLETIN_MONITOR_ENABLED = True
+BULLETIN_MONITOR_SUITE = "bulletin_crawler.monitoring.monitors.NewsMonitorSuite"
+BULLETIN_MONITOR_MIN_ARTICLES = 0  # a portal run with nothing new is normal
+BULLETIN_MONITOR_MAX_MISSING_ISSUES = 3  # today not out yet + a weekend, in a 2-day refresh window
+BULLETIN_MONITOR_MAX_ERROR_RATIO = 0.1
+BULLETIN_MONITOR_MAX_5XX_RATIO = 0.1
+BULLETIN_MONITOR_FINISH_REASONS = ["finished"]
+BULLETIN_MONITOR_MIN_PUBLISHED_AT_COVERAGE = 0.9
+BULLETIN_MONITOR_MIN_BODY_COVERAGE = 0.95
+BULLETIN_MONITOR_MIN_REPORTERS_COVERAGE = 0.0  # set per site where articles carry bylines
+BULLETIN_MONITOR_MAX_UNPARSEABLE_SHARE = 0.2
+BULLETIN_MONITOR_MAX_FAILED_PAGES = 10
+BULLETIN_MONITOR_MAX_REFUSED = 50
+BULLETIN_MONITOR_MIN_SAMPLE = 20  # shares (ratios, coverage) of fewer requests/pages: not judged
+# Alerts when a monitor fails. Secrets never go in settings (Scrapy logs overridden settings):
+# the SMTP password is read from $BULLETIN_ALERT_SMTP_PASSWORD, a webhook token from
+# $BULLETIN_ALERT_WEBHOOK_TOKEN (sent as "Authorization: Bearer").
+BULLETIN_ALERT_EMAIL_TO: list[str] = []  # e-mail alerts when set
+BULLETIN_ALERT_EMAIL_FROM = "bulletin-crawler@localhost"
+BULLETIN_ALERT_SMTP_HOST = "localhost"
+BULLETIN_ALERT_SMTP_PORT = 25
+BULLETIN_ALERT_SMTP_SECURITY = "none"  # none | starttls | ssl
+BULLETIN_ALERT_SMTP_USER = ""
+BULLETIN_ALERT_WEBHOOK_URL = ""  # a JSON POST per alert when set
+BULLETIN_ALERT_FILE = ""  # one JSON line per alert appended here when set
+BULLETIN_ALERT_TIMEOUT = 10.0  # seconds an alert may take to deliver

@@ -16,13 +16,16 @@ from bulletin_crawler import __version__
 from bulletin_crawler.cli import (
     check,
     crawl,
+    deploy,
     evaluate,
     export,
     fixtures,
     newsite,
     parse,
     runs,
+    schedule,
     sites,
+    status,
 )
 from bulletin_crawler.extraction.html import ExtractionError
 from bulletin_crawler.sites import SiteFileError
@@ -36,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (crawl, parse, export, runs, sites, check, newsite, fixtures, evaluate):
+    for module in (crawl, parse, export, runs, status, schedule, deploy, sites, check, newsite,
+                   fixtures, evaluate):
         module.register(commands)
     return parser
 

@@ -5,7 +5,9 @@ past known articles, see :mod:`bulletin_crawler.spiders.portal`).
 
 The closing write runs after the item pipelines have flushed (on ``spider_closed``), so the
 record carries the final figures, the finish reason, the status (``ok`` or ``failed`` with its
-reasons, :mod:`.outcome`) and how many writes wait in the journal for the database.
+reasons, :mod:`.outcome`) and how many writes wait in the journal for the database. Before it,
+:data:`run_closing` is sent and awaited: the monitors (:mod:`bulletin_crawler.monitoring`) run
+then, and their results reach the record and its status.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ if TYPE_CHECKING:
 
 RECORDED_ARGS = ("since", "until", "origin", "full", "refresh_from")
 logger = logging.getLogger(__name__)
+#: Sent and awaited when a crawl ends, before its record is closed (arguments ``spider``,
+#: ``reason``, ``run``): a handler may set stats (``bulletin/monitor_failures``) and return a
+#: dict of fields for the record.
+run_closing = object()
 
 
 class RunRecorder:
@@ -61,6 +67,10 @@ class RunRecorder:
         self.run.update(site=spider.name, status="running", heartbeat_at=self.run["started_at"],
                         stale_after=3 * self.heartbeat_interval + 30, host=socket.gethostname(),
                         pid=os.getpid(), args=_args(spider))
+        # the scheduler's job id (a Scrapyd job started by hand has only its own `_job`)
+        job = self.crawler.settings.get("BULLETIN_JOB") or getattr(spider, "_job", None)
+        if job:
+            self.run["job"] = job
         try:
             await client.call(client.store.start_run, dict(self.run))
             self.recorded = True
@@ -99,6 +109,10 @@ class RunRecorder:
         client = store_client(self.crawler)
         stats = self.crawler.stats
         stats.set_value("bulletin/store_waiting", await client.call(client.store.waiting))
+        for _handler, fields in await self.crawler.signals.send_catch_log_async(
+                signal=run_closing, spider=spider, reason=reason, run=dict(self.run)):
+            if isinstance(fields, dict):
+                self.run.update(fields)
         values = {**stats.get_stats(), "finish_reason": reason}
         reasons = [*failure_reasons(values), *stats.get_value("bulletin/monitor_failures", [])]
         status = "failed" if reasons else "ok"

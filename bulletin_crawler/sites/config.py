@@ -17,6 +17,9 @@ from cssselect import SelectorError
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
+from bulletin_crawler.monitoring.thresholds import threshold_problem
+from bulletin_crawler.scheduling.cron import cron_problem
+
 FAMILY_KINDS: dict[str, str] = {
     "founder-enp": "epaper",
     "founder-pc": "epaper",
@@ -151,9 +154,9 @@ def parse_site(raw: Any, path: Path | str, draft: bool = False) -> SiteConfig:
         article_pattern=_pattern(raw.get("article_pattern"), path),
         max_pages=_positive_int(raw.get("max_pages", DEFAULT_MAX_PAGES), "max_pages", path),
         allowed_hosts=_hosts(raw.get("allowed_hosts"), path),
-        schedule=_optional_str(raw.get("schedule"), "schedule", path),
+        schedule=_schedule(raw.get("schedule"), path),
         schedule_args=_mapping(raw.get("schedule_args"), "schedule_args", path),
-        monitors=_mapping(raw.get("monitors"), "monitors", path),
+        monitors=_monitors(raw.get("monitors"), path),
         render=_choice(raw.get("render", "none"), RENDER_MODES, "render", path),
         render_pages=_choice(raw.get("render_pages", "lists"), RENDER_PAGES, "render_pages",
                              path),
@@ -170,6 +173,21 @@ def _optional_str(value: Any, name: str, path: Path | str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise SiteFileError(path, name, f"must be a non-empty string, got {value!r}")
     return value.strip()
+
+
+def _schedule(value: Any, path: Path | str) -> str | None:
+    value = _optional_str(value, "schedule", path)
+    if value is not None and (problem := cron_problem(value)):
+        raise SiteFileError(path, "schedule", problem)
+    return value
+
+
+def _monitors(value: Any, path: Path | str) -> dict[str, Any]:
+    monitors = _mapping(value, "monitors", path)
+    for name, threshold in monitors.items():
+        if problem := threshold_problem(str(name), threshold):
+            raise SiteFileError(path, f"monitors.{name}", problem)
+    return monitors
 
 
 def _choice(value: Any, choices: tuple[str, ...], name: str, path: Path | str) -> str:

@@ -1,0 +1,1 @@
+"""Helpers of the operations tests: scheduled fixture sites, a real Scrapyd, alert receivers."""
