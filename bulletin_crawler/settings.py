@@ -74,3 +74,23 @@ CONCURRENT_ITEMS = 16  # Scrapy starts one task per output item; 100 costs CPU f
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+
+# --- JavaScript-rendered sites: a site's `render: browser | splash` (docs/rendering.md) ----------
+# A rendering site's crawl gets its middleware and download handlers from rendering/config.py.
+# The distribution's Chromium (`apt-get install chromium`); no browser is ever downloaded.
+BULLETIN_CHROMIUM = os.environ.get("BULLETIN_CHROMIUM", "/usr/bin/chromium")
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# executable_path is BULLETIN_CHROMIUM unless given here. Without the background-networking
+# flags Chromium tries to reach Google's update, sync and safe-browsing services.
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run"],
+}
+PLAYWRIGHT_MAX_CONTEXTS = 1  # one browser context for the crawl
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4  # pages open at once; each is closed after use
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms for a page's first load
+BULLETIN_RENDER_TIMEOUT = 30.0  # seconds: a page's actions after its load; a whole Splash render
+BULLETIN_RENDER_SETTLE = 3.0  # seconds a load's requests, a click or a scroll get to show links
+SPLASH_URL = os.environ.get("BULLETIN_SPLASH_URL", "")  # e.g. http://127.0.0.1:8050
+BULLETIN_SPLASH_WAIT = 0.5  # seconds Splash waits after the page loaded (its `wait`)
