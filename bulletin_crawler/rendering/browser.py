@@ -2,12 +2,13 @@
 scrapy-playwright, acted on as the site file says, and handed to the spider as HTML; every other
 request stays plain HTTP.
 
-Bounded: pages are opened in one browser context with at most
-``PLAYWRIGHT_MAX_PAGES_PER_CONTEXT`` at a time and closed after use (scrapy-playwright), the
-first load has ``PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT``, the actions after it
-``BULLETIN_RENDER_TIMEOUT`` in all, and the HTML taken ``DOWNLOAD_MAXSIZE``. A page that fails is
-retried like a download and then reaches the spider's errback as the download error it amounts
-to (``timeout``, ``dns``…), so it is counted and remembered in ``failed_urls``.
+Fenced: the browser context reaches the network only through :class:`~.proxy.GuardProxy`,
+under the crawl's host rules, and never loads images, fonts or media. Bounded: pages are opened
+in one browser context with at most ``PLAYWRIGHT_MAX_PAGES_PER_CONTEXT`` at a time and closed
+after use (scrapy-playwright), the first load has ``PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT``, the
+actions after it ``BULLETIN_RENDER_TIMEOUT`` in all, and the HTML taken ``DOWNLOAD_MAXSIZE``. A
+page that fails is retried like a download and then reaches the spider's errback as the download
+error it amounts to (``timeout``, ``dns``…), so it is counted and remembered in ``failed_urls``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
@@ -39,12 +41,13 @@ from bulletin_crawler.rendering.scripts import (
 )
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from playwright.async_api import Page, Route
     from playwright.async_api import Request as PageRequest
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 CONTEXT_NAME = "bulletin"
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
@@ -82,10 +85,10 @@ async def render_actions(page: Page, plan: RenderPlan, timeout: float, settle: f
         for _ in range(plan.clicks):
             control = page.locator(plan.click or "").first
             if not await control.is_visible() or not await _changes_links(
-                    page, lambda: control.click(timeout=settle * 1000), settle):
+                    page, partial(control.click, timeout=settle * 1000), settle):
                 break  # no such control (any more), or it changed nothing: the last page
         for _ in range(plan.scrolls):
-            if not await _changes_links(page, lambda: page.evaluate(SCROLL_TO_END), settle):
+            if not await _changes_links(page, partial(page.evaluate, SCROLL_TO_END), settle):
                 break
 
 

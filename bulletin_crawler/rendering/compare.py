@@ -40,5 +40,6 @@ def article_links(html: str, url: str, family: str, site: SiteConfig | None = No
     rules = getattr(spider, "rules", None)
     if rules is not None:
         return parse_layout(html, url, rules).articles
-    pattern = (site.article_pattern if site else None) or getattr(spider, "article_pattern")
+    family_pattern = spider.article_pattern  # type: ignore[attr-defined]
+    pattern = (site.article_pattern if site else None) or family_pattern
     return [item.url for item in parse_listing(html, url, pattern).items]

@@ -62,7 +62,8 @@ def browser_launch_options(settings: BaseSettings) -> dict[str, Any]:
     """``PLAYWRIGHT_LAUNCH_OPTIONS`` with ``executable_path`` set to ``BULLETIN_CHROMIUM``
     unless it names one itself — the distribution's Chromium, never a downloaded browser;
     :class:`RenderingUnavailable` unless scrapy-playwright is installed and that Chromium is
-    there (or a remote browser is configured)."""
+    there. (A remote browser, ``PLAYWRIGHT_CDP_URL``, could not reach the guard's proxy on this
+    machine's loopback: it is not supported.)"""
     for module, package in (("playwright", "playwright"),
                             ("scrapy_playwright", "scrapy-playwright")):
         if importlib.util.find_spec(module) is None:
@@ -71,8 +72,7 @@ def browser_launch_options(settings: BaseSettings) -> dict[str, Any]:
     options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
     options.setdefault("executable_path", settings.get("BULLETIN_CHROMIUM"))
     path = str(options["executable_path"] or "")
-    remote = settings.get("PLAYWRIGHT_CDP_URL") or settings.get("PLAYWRIGHT_CONNECT_URL")
-    if not remote and not (os.path.isfile(path) and os.access(path, os.X_OK)):
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         raise RenderingUnavailable(f"render: browser needs Chromium at {path or '(no path)'}: "
                                    "not found (apt-get install chromium, or set "
                                    "BULLETIN_CHROMIUM to its path)")
@@ -86,6 +86,6 @@ def splash_url(settings: BaseSettings) -> str:
     if not re.match(r"^https?://[^/?#]+", url):
         raise RenderingUnavailable(
             "render: splash needs SPLASH_URL, the address of a Splash server (setting or "
-            f"environment variable BULLETIN_SPLASH_URL), e.g. http://127.0.0.1:8050"
+            "environment variable BULLETIN_SPLASH_URL), e.g. http://127.0.0.1:8050"
             + (f"; got {url!r}" if url else ""))
     return url.rstrip("/")

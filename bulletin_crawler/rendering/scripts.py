@@ -42,7 +42,7 @@ KEEP_REPLACED_PAGE = f"""(() => {{
   const page = document.createElement("div");
   page.innerHTML = before.html;
   for (const control of page.querySelectorAll("a[href]")) {{  // a dead "下一页" in a copy
-    if (/^\s*javascript:/i.test(control.getAttribute("href"))) control.removeAttribute("href");
+    if (/^\\s*javascript:/i.test(control.getAttribute("href"))) control.removeAttribute("href");
   }}
   kept.appendChild(page);
   return true;

@@ -79,7 +79,7 @@ def _splash(url: str, plan: RenderPlan, policy: HostPolicy, settings: BaseSettin
                                      data=json.dumps(args).encode("utf-8"),
                                      headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout + 10) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout + 10) as answer:
             status, body, error = answer.status, answer.read(), ""
     except urllib.error.HTTPError as failed:
         status, body, error = failed.code, failed.read(), failed.headers.get(ERROR_HEADER, "")

@@ -19,15 +19,17 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 
 from bulletin_crawler.middlewares.hosts import HostPolicy
+from bulletin_crawler.rendering.config import splash_url
 from bulletin_crawler.rendering.errors import RenderError, network_error
 from bulletin_crawler.rendering.plan import RenderPlan
 from bulletin_crawler.rendering.scripts import ERROR_HEADER, LUA_SOURCE
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from typing_extensions import Self
 
 # Splash fetches fonts and media unless told not to (images: ``images=0``).
 FORBIDDEN_CONTENT_TYPES = "font/*,application/font-*,application/x-font-*,audio/*,video/*"
@@ -105,7 +107,7 @@ class SplashRenderMiddleware:
         if plan is None or plan.mode != "splash":
             raise NotConfigured
         settings = crawler.settings
-        middleware = cls(crawler, plan, settings.get("SPLASH_URL"),
+        middleware = cls(crawler, plan, splash_url(settings),
                          settings.getfloat("BULLETIN_SPLASH_WAIT"),
                          settings.getfloat("BULLETIN_RENDER_TIMEOUT"),
                          settings.getfloat("BULLETIN_RENDER_SETTLE"))
