@@ -8,77 +8,25 @@ skips them, unless ``CI`` is set, where a missing browser fails them.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import sqlite3
-import subprocess
-from pathlib import Path
 
-import pytest
-
-from .conftest import jsonl, run_bulletin
+from .conftest import run_bulletin
 from .faults.server import FaultServer, Page, Redirect, Stall
 from .faults.sites import DEFAULT_ORIGIN
-from .rendering.sites import JsSite, click_portal, js_portal
-
-CHROMIUM = os.environ.get("BULLETIN_CHROMIUM", "/usr/bin/chromium")
-FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=1",
-        "--loglevel", "INFO")
-
-
-@pytest.fixture
-def chromium() -> None:
-    missing = [what for what, there in (
-        (CHROMIUM, os.access(CHROMIUM, os.X_OK)),
-        ("scrapy-playwright", _importable("scrapy_playwright"))) if not there]
-    if missing and os.environ.get("CI"):
-        pytest.fail(f"CI must render with Chromium; missing: {', '.join(missing)}")
-    if missing:
-        pytest.skip(f"no {', '.join(missing)} on this machine")
+from .rendering.harness import (
+    FAST,
+    crawl,
+    failed_rows,
+    figure,
+    require_chromium,
+    stat,
+    stored_urls,
+)
+from .rendering.sites import click_portal, js_portal
 
 
-def _importable(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
-
-
-def crawl(tmp_path: Path, server: FaultServer, js: JsSite, *render: str,
-          options: tuple[str, ...] = FAST) -> subprocess.CompletedProcess[str]:
-    sites = tmp_path / "sites"
-    js.write_site_file(sites, "jsite", *render)
-    result = run_bulletin("crawl", "jsite", "--sites", str(sites), "--origin", server.url,
-                          "--store", f"sqlite:///{tmp_path}/s.sqlite3", "--since",
-                          js.site.first_day.isoformat(), "--until", js.site.last_day.isoformat(),
-                          *options, cwd=tmp_path, check=False)
-    assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    return result
-
-
-def figure(output: str, name: str) -> int:
-    summary = next(line for line in output.splitlines() if line.startswith("summary: "))
-    return int(re.search(rf"\b{name} (\d+)", summary).group(1))  # type: ignore[union-attr]
-
-
-def stat(stderr: str, name: str) -> int:
-    """A figure of the stats Scrapy dumps at the end of a crawl logged at INFO."""
-    match = re.search(rf"'{re.escape(name)}': (\d+)", stderr)
-    return int(match.group(1)) if match else 0
-
-
-def stored_urls(tmp_path: Path) -> set[str]:
-    docs = jsonl(run_bulletin("export", "--store", f"sqlite:///{tmp_path}/s.sqlite3",
-                              cwd=tmp_path).stdout)
-    return {doc["url"] for doc in docs}
-
-
-def failed_rows(tmp_path: Path) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(tmp_path / "s.sqlite3") as db:
-        return db.execute("SELECT kind, reason, url FROM failed_urls ORDER BY url").fetchall()
-
-
-def test_a_javascript_only_portal_is_crawled_completely_and_only_through_chromium(
-        tmp_path, chromium):
+def test_a_javascript_only_portal_is_crawled_completely_and_only_through_chromium(tmp_path):
+    require_chromium()
     with FaultServer({"/tracker.js": Page("var seen = 1;"),
                       "/collect": Page("{}", content_type="application/json"),
                       "/frame.html": Page("<p>frame</p>")}) as other:
@@ -87,7 +35,10 @@ def test_a_javascript_only_portal_is_crawled_completely_and_only_through_chromiu
                   " body { font-family: hei; }</style>"
                   f'<script src="{other.url}/tracker.js"></script>'
                   f'<iframe src="{other.url}/frame.html"></iframe>'
-                  f'<script>fetch("{other.url}/collect").catch(() => null);</script>')
+                  f'<script>fetch("{other.url}/collect").catch(() => null);'
+                  f'new WebSocket("ws://127.0.0.1:{other.port}/socket");'
+                  "new Worker(URL.createObjectURL(new Blob(["
+                  f'\'fetch("{other.url}/worker").catch(() => null)\'])));</script>')
         js = js_portal(articles=30, per_page=10, extras=extras)
         with FaultServer(js.site.routes) as server:
             rendered = crawl(tmp_path / "rendered", server, js, "render: browser")
@@ -102,14 +53,16 @@ def test_a_javascript_only_portal_is_crawled_completely_and_only_through_chromiu
     assert stored_urls(tmp_path / "rendered") == {DEFAULT_ORIGIN + path
                                                   for path in js.site.article_paths}
     assert stat(rendered.stderr, "bulletin/render/pages") == 3
-    assert stat(rendered.stderr, "bulletin/render/refused/offsite") >= 3  # script, frame, fetch
+    # at least the script, the frame and the fetch (the socket and the worker may come late)
+    assert stat(rendered.stderr, "bulletin/render/refused/offsite") >= 3
     assert stat(rendered.stderr, "bulletin/render/refused/resource") >= 2  # image, video, font
     # without rendering the same site yields nothing: the render path is what works
     assert plain.returncode == 1 and figure(plain.stdout, "stored") == 0
     assert "losses: failed: empty_list 1" in plain.stdout
 
 
-def test_a_list_paged_by_clicking_next_is_crawled_completely(tmp_path, chromium):
+def test_a_list_paged_by_clicking_next_is_crawled_completely(tmp_path):
+    require_chromium()
     """下一页 replaces the list with the next page: every page seen is kept."""
     js = click_portal(articles=30, per_page=10, mode="replace")
     with FaultServer(js.site.routes) as server:
@@ -121,7 +74,8 @@ def test_a_list_paged_by_clicking_next_is_crawled_completely(tmp_path, chromium)
     assert stored_urls(tmp_path) == {DEFAULT_ORIGIN + path for path in js.site.article_paths}
 
 
-def test_load_more_and_articles_rendered_a_redirect_away_is_refused(tmp_path, chromium):
+def test_load_more_and_articles_rendered_a_redirect_away_is_refused(tmp_path):
+    require_chromium()
     """加载更多 appends to the list; ``render_pages: all`` renders the articles too, and one
     whose page redirects to another port is refused inside the browser and remembered."""
     js = click_portal(articles=12, per_page=5, mode="append")
@@ -139,7 +93,8 @@ def test_load_more_and_articles_rendered_a_redirect_away_is_refused(tmp_path, ch
                                      if path != moved}
 
 
-def test_a_page_that_never_settles_is_retried_then_counted_as_failed(tmp_path, chromium):
+def test_a_page_that_never_settles_is_retried_then_counted_as_failed(tmp_path):
+    require_chromium()
     js = js_portal(articles=10, per_page=10)
     first = js.site.list_paths[0]
     with FaultServer(js.site.routes) as server:
@@ -154,7 +109,8 @@ def test_a_page_that_never_settles_is_retried_then_counted_as_failed(tmp_path, c
                      listing), listing
 
 
-def test_check_render_shows_what_rendering_changes(tmp_path, chromium):
+def test_check_render_shows_what_rendering_changes(tmp_path):
+    require_chromium()
     js = js_portal(articles=12, per_page=6)
     with FaultServer(js.site.routes) as server:
         result = run_bulletin("check", f"{server.url}/zwyw/index.shtml", "--render",
@@ -164,7 +120,8 @@ def test_check_render_shows_what_rendering_changes(tmp_path, chromium):
     assert f"{server.url}{js.site.article_paths[-1]}" in result.stdout
 
 
-def test_new_site_suggests_render_browser_only_when_the_list_needs_it(tmp_path, chromium):
+def test_new_site_suggests_render_browser_only_when_the_list_needs_it(tmp_path):
+    require_chromium()
     js, plain = js_portal(articles=12, per_page=6), click_portal(articles=3)
     del plain.site.routes["/news/list.html"]  # its TRS list pages are plain HTML
     with FaultServer(js.site.routes) as server, FaultServer(plain.site.routes) as plain_server:
