@@ -25,7 +25,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from scrapy_playwright.page import PageMethod
 
 from bulletin_crawler.middlewares.hosts import HostPolicy
@@ -142,11 +142,9 @@ class BrowserRenderMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        plan = RenderPlan.for_site(getattr(crawler.spidercls, "site", None))
-        if plan is None or plan.mode != "browser":
-            raise NotConfigured
         settings = crawler.settings
-        middleware = cls(crawler, plan, settings.getfloat("BULLETIN_RENDER_TIMEOUT"),
+        middleware = cls(crawler, RenderPlan.for_crawl(crawler, "browser"),
+                         settings.getfloat("BULLETIN_RENDER_TIMEOUT"),
                          settings.getfloat("BULLETIN_RENDER_SETTLE"),
                          settings.getint("DOWNLOAD_MAXSIZE"))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scrapy.exceptions import NotConfigured
+
 if TYPE_CHECKING:
     from scrapy import Request
+    from scrapy.crawler import Crawler
 
     from bulletin_crawler.sites import SiteConfig
 
@@ -36,6 +39,15 @@ class RenderPlan:
             return None
         return cls(site.render, PAGE_KINDS[site.render_pages], site.render_wait,
                    site.render_click, site.render_clicks, site.render_scroll)
+
+    @classmethod
+    def for_crawl(cls, crawler: Crawler, mode: str) -> RenderPlan:
+        """The plan of the crawl's site when it renders with ``mode``; else
+        :class:`NotConfigured`, so a renderer's middleware switches itself off."""
+        plan = cls.for_site(getattr(crawler.spidercls, "site", None))
+        if plan is None or plan.mode != mode:
+            raise NotConfigured
+        return plan
 
     @property
     def has_actions(self) -> bool:

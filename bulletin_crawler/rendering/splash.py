@@ -15,7 +15,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
-from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 
 from bulletin_crawler.middlewares.hosts import HostPolicy
@@ -103,11 +102,8 @@ class SplashRenderMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        plan = RenderPlan.for_site(getattr(crawler.spidercls, "site", None))
-        if plan is None or plan.mode != "splash":
-            raise NotConfigured
         settings = crawler.settings
-        middleware = cls(crawler, plan, splash_url(settings),
+        middleware = cls(crawler, RenderPlan.for_crawl(crawler, "splash"), splash_url(settings),
                          settings.getfloat("BULLETIN_SPLASH_WAIT"),
                          settings.getfloat("BULLETIN_RENDER_TIMEOUT"),
                          settings.getfloat("BULLETIN_RENDER_SETTLE"))
