@@ -139,18 +139,6 @@ def test_new_site_suggests_render_browser_only_when_the_list_needs_it(tmp_path):
     assert "render:" not in (tmp_path / "sites/static.yaml").read_text(encoding="utf-8")
 
 
-def test_a_machine_without_chromium_is_told_so_in_one_line(tmp_path):
-    js = js_portal(articles=3)
-    with FaultServer(js.site.routes) as server:
-        result = crawl(tmp_path, server, js, "render: browser",
-                       options=("-s", "BULLETIN_CHROMIUM=/nowhere/chromium"))
-        assert server.log == []
-    assert result.returncode == 2
-    assert result.stderr.splitlines()[-1] == (
-        "bulletin crawl: render: browser needs Chromium at /nowhere/chromium: not found "
-        "(apt-get install chromium, or set BULLETIN_CHROMIUM to its path)")
-
-
 def test_the_in_page_guard_refuses_internal_addresses_behind_names():
     from bulletin_crawler.middlewares.hosts import HostPolicy
     from bulletin_crawler.rendering.guard import InPageGuard

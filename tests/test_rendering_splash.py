@@ -21,18 +21,10 @@ from bulletin_crawler.rendering.errors import RenderError
 from bulletin_crawler.rendering.scripts import LUA_SOURCE
 from bulletin_crawler.rendering.splash import FORBIDDEN_CONTENT_TYPES, read_answer
 
+from .conftest import run_bulletin
 from .faults.server import FaultServer
 from .faults.sites import DEFAULT_ORIGIN
-from .rendering.harness import (
-    CHROMIUM,
-    FAST,
-    crawl,
-    failed_rows,
-    figure,
-    require_chromium,
-    stat,
-    stored_urls,
-)
+from .rendering import harness
 from .rendering.sites import click_portal, js_portal
 from .rendering.splash import SplashStub
 
@@ -48,8 +40,8 @@ def test_list_pages_go_through_render_html_and_articles_keep_their_own_urls(tmp_
         stub = SplashStub({server.url + path: html for path, html in js.static_lists.items()},
                           failures={server.url + js.site.list_paths[2]: 504})
         with FaultServer({"/render.html": stub, "/execute": stub}) as splash:
-            result = crawl(tmp_path, server, js, "render: splash",
-                           options=(*FAST, "-s", f"SPLASH_URL={splash.url}/"))
+            result = harness.crawl(tmp_path, server, js, "render: splash",
+                                   options=(*harness.FAST, "-s", f"SPLASH_URL={splash.url}/"))
             assert [server.hits(path) for path in js.site.list_paths] == [0, 0, 0]
             calls = sent(splash)
     expected = {"wait": 0.5, "timeout": 30.0, "images": 0,
@@ -58,10 +50,12 @@ def test_list_pages_go_through_render_html_and_articles_keep_their_own_urls(tmp_
     assert calls == [("POST", "/render.html", "application/json",
                       {"url": server.url + path, **expected})
                      for path in (*js.site.list_paths, js.site.list_paths[2])]  # 504: retried
-    assert figure(result.stdout, "stored") == 20
-    assert stored_urls(tmp_path) == {DEFAULT_ORIGIN + path for path in js.site.article_paths[10:]}
-    assert failed_rows(tmp_path) == [("list", "timeout", DEFAULT_ORIGIN + js.site.list_paths[2])]
-    assert stat(result.stderr, "bulletin/render/pages") == 2
+    assert harness.figure(result.stdout, "stored") == 20
+    assert harness.stored_urls(tmp_path) == {DEFAULT_ORIGIN + path
+                                             for path in js.site.article_paths[10:]}
+    assert harness.failed_rows(tmp_path) == [
+        ("list", "timeout", DEFAULT_ORIGIN + js.site.list_paths[2])]
+    assert harness.stat(result.stderr, "bulletin/render/pages") == 2
 
 
 def test_actions_go_through_execute_with_our_lua_script(tmp_path, monkeypatch):
@@ -70,8 +64,9 @@ def test_actions_go_through_execute_with_our_lua_script(tmp_path, monkeypatch):
         stub = SplashStub({server.url + path: html for path, html in js.static_lists.items()})
         with FaultServer({"/render.html": stub, "/execute": stub}) as splash:
             monkeypatch.setenv("BULLETIN_SPLASH_URL", splash.url)
-            result = crawl(tmp_path, server, js, "render: splash", "render_wait: '#list li'",
-                           "render_click: a.more", "render_clicks: 3", "render_scroll: 2")
+            result = harness.crawl(tmp_path, server, js, "render: splash",
+                                   "render_wait: '#list li'", "render_click: a.more",
+                                   "render_clicks: 3", "render_scroll: 2")
             calls = sent(splash)
     assert calls == [("POST", "/execute", "application/json", {
         "url": f"{server.url}/zwyw/index.shtml", "wait": 0.5, "timeout": 30.0, "images": 0,
@@ -79,22 +74,9 @@ def test_actions_go_through_execute_with_our_lua_script(tmp_path, monkeypatch):
         "forbidden_content_types": FORBIDDEN_CONTENT_TYPES, "lua_source": LUA_SOURCE,
         "settle": 3.0, "render_wait": "#list li", "render_click": "a.more",
         "render_clicks": 3, "render_scroll": 2})]
-    assert figure(result.stdout, "stored") == 10
-    assert stored_urls(tmp_path) == {DEFAULT_ORIGIN + path for path in js.site.article_paths}
-
-
-def test_a_crawl_without_splash_url_is_told_so_in_one_line(tmp_path, monkeypatch):
-    monkeypatch.delenv("BULLETIN_SPLASH_URL", raising=False)
-    js = js_portal(articles=3)
-    with FaultServer(js.site.routes) as server:
-        result = crawl(tmp_path, server, js, "render: splash",
-                       options=("-s", "SPLASH_URL=localhost:8050"))
-        assert server.log == []
-    assert result.returncode == 2
-    assert result.stderr.splitlines()[-1] == (
-        "bulletin crawl: render: splash needs SPLASH_URL, the address of a Splash server "
-        "(setting or environment variable BULLETIN_SPLASH_URL), e.g. http://127.0.0.1:8050; "
-        "got 'localhost:8050'")
+    assert harness.figure(result.stdout, "stored") == 10
+    assert harness.stored_urls(tmp_path) == {DEFAULT_ORIGIN + path
+                                             for path in js.site.article_paths}
 
 
 @pytest.mark.parametrize(("status", "body", "header", "expected"), [
@@ -154,7 +136,7 @@ def test_the_splash_endpoint_is_trusted_only_for_the_pages_of_the_site():
 def test_our_execute_script_clicks_through_every_page_in_splash_lua(mode):
     """The script Splash runs, in Lua 5.2 over Chromium: each 下一页/加载更多 click shows more
     links, and the HTML returned holds all of them."""
-    require_chromium()
+    harness.require_chromium()
     from .rendering.splash_lua import execute
 
     js = click_portal(articles=30, per_page=10, mode=mode)
@@ -162,10 +144,25 @@ def test_our_execute_script_clicks_through_every_page_in_splash_lua(mode):
             "render_click": "a.more", "render_clicks": 5, "render_scroll": 0}
     with FaultServer(js.site.routes) as server:
         result, images = execute(LUA_SOURCE, {**args, "url": f"{server.url}/news/list.html"},
-                                 CHROMIUM)
-        missing, _ = execute(LUA_SOURCE, {**args, "url": f"{server.url}/gone.html"}, CHROMIUM)
+                                 harness.CHROMIUM)
+        missing, _ = execute(LUA_SOURCE, {**args, "url": f"{server.url}/gone.html"},
+                             harness.CHROMIUM)
     links = set(re.findall(r'href="(/zwyw/[^"]+)"', result.body))
     assert (result.status, images) == (200, False)
     assert links == set(js.site.article_paths)
     assert (missing.status, missing.headers, missing.body) == (
         502, {"X-Bulletin-Render-Error": "http404"}, "")
+
+
+def test_check_render_uses_the_sites_splash(tmp_path, monkeypatch):
+    js = js_portal(articles=6, per_page=6)
+    first = js.site.list_paths[0]
+    with FaultServer(js.site.routes) as server:
+        stub = SplashStub({server.url + first: js.static_lists[first]})
+        with FaultServer({"/render.html": stub}) as splash:
+            monkeypatch.setenv("BULLETIN_SPLASH_URL", splash.url)
+            js.write_site_file(tmp_path / "sites", "jsite", "render: splash")
+            result = run_bulletin("check", server.url + first, "--render", "--site", "jsite",
+                                  "--sites", str(tmp_path / "sites"), cwd=tmp_path)
+            assert [hit.path for hit in splash.log] == ["/render.html"]
+    assert "rendered (splash): article links 0 → 6" in result.stdout

@@ -27,7 +27,8 @@ FIRST_DAY = date(2021, 3, 1)
 
 _SHOW = """function show(items) {
   document.getElementById("list").innerHTML = items.map(item =>
-    `<li><a href="${item.href}" title="${item.title}">${item.title}</a><span>${item.date}</span></li>`
+    `<li><a href="${item.href}" title="${item.title}">${item.title}</a>` +
+    `<span>${item.date}</span></li>`
   ).join("");
 }"""
 
