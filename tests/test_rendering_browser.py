@@ -39,7 +39,7 @@ def test_a_javascript_only_portal_is_crawled_completely_and_only_through_chromiu
                   f'new WebSocket("ws://127.0.0.1:{other.port}/socket");'
                   "new Worker(URL.createObjectURL(new Blob(["
                   f'\'fetch("{other.url}/worker").catch(() => null)\'])));</script>')
-        js = js_portal(articles=30, per_page=10, extras=extras)
+        js = js_portal(articles=15, per_page=5, extras=extras)
         with FaultServer(js.site.routes) as server:
             rendered = crawl(tmp_path / "rendered", server, js, "render: browser")
             assert other.log == []  # the page's own requests to another port never left
@@ -49,7 +49,7 @@ def test_a_javascript_only_portal_is_crawled_completely_and_only_through_chromiu
             assert server.hits("/zwyw/items_1.json") == server.hits("/zwyw/items_2.json") == 1
             plain = crawl(tmp_path / "plain", server, js)
     assert rendered.returncode == 0, rendered.stdout
-    assert figure(rendered.stdout, "stored") == 30
+    assert figure(rendered.stdout, "stored") == 15
     assert stored_urls(tmp_path / "rendered") == {DEFAULT_ORIGIN + path
                                                   for path in js.site.article_paths}
     assert stat(rendered.stderr, "bulletin/render/pages") == 3
@@ -64,13 +64,13 @@ def test_a_javascript_only_portal_is_crawled_completely_and_only_through_chromiu
 def test_a_list_paged_by_clicking_next_is_crawled_completely(tmp_path):
     require_chromium()
     """下一页 replaces the list with the next page: every page seen is kept."""
-    js = click_portal(articles=30, per_page=10, mode="replace")
+    js = click_portal(articles=15, per_page=5, mode="replace")
     with FaultServer(js.site.routes) as server:
         result = crawl(tmp_path, server, js, "render: browser", "render_wait: '#list li'",
                        "render_click: a.more", "render_clicks: 5")
         assert [server.hits(f"/news/page_{n}.json") for n in (1, 2, 3)] == [1, 1, 1]
     assert result.returncode == 0, result.stdout
-    assert figure(result.stdout, "stored") == 30 and figure(result.stdout, "errors") == 0
+    assert figure(result.stdout, "stored") == 15 and figure(result.stdout, "errors") == 0
     assert stored_urls(tmp_path) == {DEFAULT_ORIGIN + path for path in js.site.article_paths}
 
 
@@ -100,7 +100,7 @@ def test_a_page_that_never_settles_is_retried_then_counted_as_failed(tmp_path):
     with FaultServer(js.site.routes) as server:
         server.route(first, Stall(60))
         result = crawl(tmp_path, server, js, "render: browser",
-                       options=(*FAST, "-s", "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=1500"))
+                       options=(*FAST, "-s", "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=1000"))
         assert server.hits(first) == 2  # once, and one retry
     assert result.returncode == 1 and "losses: failed: timeout 1" in result.stdout
     listing = run_bulletin("runs", "--site", "jsite", "--failed", "--store",

@@ -9,6 +9,7 @@ from scrapy import Request
 from bulletin_crawler.rendering.plan import RenderPlan
 from bulletin_crawler.sites.config import SiteFileError, parse_site
 
+from .conftest import run_bulletin
 from .faults.server import FaultServer
 from .rendering.harness import crawl
 from .rendering.sites import js_portal
@@ -60,3 +61,12 @@ def test_only_get_requests_of_the_kinds_named_are_rendered(pages, rendered):
         "page_kind": kind}))} == rendered
     assert not plan.wants(Request("http://a.cn/", method="POST", meta={"page_kind": "list"}))
     assert RenderPlan.for_site(parse_site(SITE, "x.yaml")) is None
+
+
+def test_check_render_needs_a_url(tmp_path):
+    saved = tmp_path / "list.html"
+    saved.write_text("<html><body></body></html>", encoding="utf-8")
+    result = run_bulletin("check", str(saved), "--render", cwd=tmp_path, check=False)
+    assert result.returncode == 2
+    assert result.stderr == (f"bulletin check: --render needs the page's URL, not a saved copy "
+                             f"({saved})\n")
