@@ -126,3 +126,23 @@ BULLETIN_ALERT_SMTP_USER = ""
 BULLETIN_ALERT_WEBHOOK_URL = ""  # a JSON POST per alert when set
 BULLETIN_ALERT_FILE = ""  # one JSON line per alert appended here when set
 BULLETIN_ALERT_TIMEOUT = 10.0  # seconds an alert may take to deliver
+
+# --- JavaScript-rendered sites: a site's `render: browser | splash` (docs/rendering.md) ----------
+# A rendering site's crawl gets its middleware and download handlers from rendering/config.py.
+# The distribution's Chromium (`apt-get install chromium`); no browser is ever downloaded.
+BULLETIN_CHROMIUM = os.environ.get("BULLETIN_CHROMIUM", "/usr/bin/chromium")
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# executable_path is BULLETIN_CHROMIUM unless given here. Without the background-networking
+# flags Chromium tries to reach Google's update, sync and safe-browsing services.
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run"],
+}
+PLAYWRIGHT_MAX_CONTEXTS = 1  # one browser context for the crawl
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4  # pages open at once; each is closed after use
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms for a page's first load
+BULLETIN_RENDER_TIMEOUT = 30.0  # seconds: a page's actions after its load; a whole Splash render
+BULLETIN_RENDER_SETTLE = 3.0  # seconds a load's requests, a click or a scroll get to show links
+SPLASH_URL = os.environ.get("BULLETIN_SPLASH_URL", "")  # e.g. http://127.0.0.1:8050
+BULLETIN_SPLASH_WAIT = 0.5  # seconds Splash waits after the page loaded (its `wait`)

@@ -1,5 +1,7 @@
 """``bulletin check``: one page (fetched or saved) through every extraction layer, with reasons
-and warnings — what a developer looks at before and after writing a site file."""
+and warnings — what a developer looks at before and after writing a site file. ``--render``
+renders it too (the site's renderer, else Chromium), says what rendering changes, and reads
+the rendered page."""
 
 from __future__ import annotations
 
@@ -15,6 +17,11 @@ from bulletin_crawler.extraction.generic import parse_generic
 from bulletin_crawler.extraction.html import ExtractionError, decode_html, select, selector
 from bulletin_crawler.extraction.listing import parse_listing
 from bulletin_crawler.extraction.page import extract_html
+from bulletin_crawler.rendering.compare import PageOffer
+from bulletin_crawler.rendering.config import RenderingUnavailable
+from bulletin_crawler.rendering.errors import RenderError
+from bulletin_crawler.rendering.single import render_page
+from bulletin_crawler.runner import project_settings
 from bulletin_crawler.sites import SiteConfig, SiteFileError, load_sites
 from bulletin_crawler.sites.config import FAMILY_KINDS
 from bulletin_crawler.sites.detect import guess_family
@@ -24,7 +31,7 @@ from bulletin_crawler.spiders import FAMILY_SPIDERS
 
 USER_AGENT = "bulletin_crawler/0.1 (+regional news archive; bulletin check)"
 _LAYOUT_PAGE = re.compile(r"/(node_\d+|n_\d+|col\d+|l\d+|page_\d+|index)\.html?$", re.I)
-_LIST_PAGE = re.compile(r"/(index(_\d+)?\.(s?html?|jhtml)|list(_\d+)?\.html?)$|/col/col\d+/", re.I)
+LIST_PAGE = re.compile(r"/(index(_\d+)?\.(s?html?|jhtml)|list(_\d+)?\.html?)$|/col/col\d+/", re.I)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +40,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--site", help="read it as this site (its family and selectors)")
     parser.add_argument("--url", help="the saved page's URL (dates and links come from it)")
     parser.add_argument("--sites", help="directory of extra site files (else $BULLETIN_SITES)")
+    parser.add_argument("--render", action="store_true",
+                        help="render the page too (the site's renderer, else Chromium) and show "
+                             "what rendering changes")
     parser.set_defaults(run=run)
 
 
@@ -51,6 +61,10 @@ def run(args: argparse.Namespace) -> int:
     except (SiteFileError, KeyError) as error:
         print(f"bulletin check: {error}", file=sys.stderr)
         return 2
+    if args.render and not re.match(r"^https?://", args.page):
+        print(f"bulletin check: --render needs the page's URL, not a saved copy ({args.page})",
+              file=sys.stderr)
+        return 2
     try:
         data, url, charset = fetch(args.page)
         html = decode_html(data, charset)
@@ -63,16 +77,42 @@ def run(args: argparse.Namespace) -> int:
     family = site.family if site else guess.family
     print(f"family: {family}" + (f" (site {site.key}; the page looks like {guess.family})"
                                  if site else "") + f" — {'; '.join(guess.reasons)}")
+    if args.render:
+        try:
+            rendered = render_page(args.page, site, project_settings(sites=args.sites))
+        except RenderingUnavailable as error:
+            print(f"bulletin check: {error}", file=sys.stderr)
+            return 2
+        except RenderError as error:
+            print(f"bulletin check: rendering failed: {error}", file=sys.stderr)
+            return 1
+        _show_rendering(html, rendered, url, family, site)
+        html = rendered
     warnings = _charset_warnings(html)
     if _is_epaper(family) and _LAYOUT_PAGE.search(url):
         _show_layout(html, url, family)
-    elif not _is_epaper(family) and _LIST_PAGE.search(url):
+    elif not _is_epaper(family) and LIST_PAGE.search(url):
         _show_listing(html, url, family)
     else:
         warnings += _show_article(html, url, site, family)
     for warning in warnings:
         print(f"warning: {warning}")
     return 0
+
+
+def _show_rendering(plain: str, rendered: str, url: str, family: str,
+                    site: SiteConfig | None) -> None:
+    before, after = (PageOffer.of(html, url, family, site) for html in (plain, rendered))
+    print(f"rendered ({site.render if site and site.render != 'none' else 'browser'}): "
+          f"article links {len(before.article_links)} → {len(after.article_links)}, "
+          f"links {before.links} → {after.links}, "
+          f"text {before.text_chars} → {after.text_chars} characters")
+    only_rendered = [link for link in after.article_links if link not in before.article_links]
+    if only_rendered:
+        print(f"article links only when rendered ({len(only_rendered)}):")
+        for link in only_rendered:
+            print(f"  {link}")
+    print("the rendered page, read:")
 
 
 def _is_epaper(family: str) -> bool:

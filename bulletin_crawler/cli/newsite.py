@@ -1,5 +1,6 @@
 """``bulletin new-site``: from one page of a new site to a site file, a saved fixture page and
-its expected extraction, for the developer to review."""
+its expected extraction, for the developer to review. A portal whose list page shows article
+links only once rendered gets ``render: browser``."""
 
 from __future__ import annotations
 
@@ -11,10 +12,16 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bulletin_crawler.cli.check import fetch
+from bulletin_crawler.cli.check import LIST_PAGE, fetch
 from bulletin_crawler.extraction.html import ExtractionError, decode_html
+from bulletin_crawler.rendering.compare import PageOffer
+from bulletin_crawler.rendering.config import RenderingUnavailable
+from bulletin_crawler.rendering.errors import RenderError
+from bulletin_crawler.rendering.single import render_page
+from bulletin_crawler.runner import project_settings
 from bulletin_crawler.sites import SiteFileError, load_site_file
 from bulletin_crawler.sites.config import (
+    FAMILY_KINDS,
     KEY_RULE,
     PLACEHOLDER_CODE,
     PLACEHOLDER_PROVINCE,
@@ -63,6 +70,26 @@ def start_url(url: str, family: str) -> str:
         family, folder + "/")
 
 
+def render_note(url: str, html: str, family: str) -> str | None:
+    """Why the site needs ``render: browser`` — its list page (this page, or the start URL)
+    shows article links only once rendered — or None."""
+    list_url = url if LIST_PAGE.search(url) else start_url(url, family)
+    try:
+        if list_url != url:
+            data, _fetched, charset = fetch(list_url)
+            html = decode_html(data, charset)
+        if PageOffer.of(html, list_url, family).article_links:
+            return None
+        rendered = PageOffer.of(render_page(list_url, None, project_settings()), list_url, family)
+    except (OSError, ExtractionError, RenderError, RenderingUnavailable) as error:
+        print(f"could not tell whether the list page needs rendering: {error}")
+        return None
+    if not rendered.article_links:
+        return None
+    return (f"the list page shows {len(rendered.article_links)} article links only when "
+            "rendered")
+
+
 def run(args: argparse.Namespace) -> int:
     if not is_site_key(args.key):  # the key names files: checked before anything is written
         print(f"bulletin new-site: site key {args.key!r} must be {KEY_RULE}", file=sys.stderr)
@@ -81,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
     if site_path.exists():
         print(f"bulletin new-site: {site_path} exists; edit it instead", file=sys.stderr)
         return 2
+    # a saved page (--page) is read offline: rendering would fetch the site
+    note = None if args.page or FAMILY_KINDS[family] == "epaper" else render_note(
+        args.url, html, family)
     site_path.write_text(
         f"# Written by `bulletin new-site` on {date.today()}: review every line.\n"
         f"# Family guess: {family} ({'; '.join(guess.reasons)})\n"
@@ -88,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
         f"start_urls:\n  - {start_url(args.url, family)}\n"
         f"region:\n  province: {args.province}\n  city: {args.city or 'null'}\n"
         f"  district: {args.district or 'null'}\n  code: \"{args.region_code}\"\n"
-        f"verified: scaffolded from {urlsplit(args.url).netloc}; not yet reviewed\n",
+        + (f"render: browser  # {note}\n" if note else "")
+        + f"verified: scaffolded from {urlsplit(args.url).netloc}; not yet reviewed\n",
         encoding="utf-8")
     try:
         site = load_site_file(site_path, draft=True)
@@ -102,6 +133,8 @@ def run(args: argparse.Namespace) -> int:
     fixture = Fixture(site, page)
     write_expected(fixture, args.url)
     print(f"wrote {site_path} (family {family}: {'; '.join(guess.reasons)})")
+    if note:
+        print(f"render: browser, because {note}")
     print(f"wrote {page} and {fixture.expected_path.name}: review the expected fields, then")
     print(f"  bulletin check {page} --site {args.key} --url {args.url} --sites {directory}")
     print(f"  bulletin sites --check --sites {directory}")

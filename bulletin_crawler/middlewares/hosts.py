@@ -8,6 +8,10 @@ host given as an IP literal or ``localhost``) or listed the name in
 ``BULLETIN_TRUSTED_PRIVATE_HOSTS``. The address is checked after DNS resolution through
 Scrapy's own caching resolver, so the connection uses the very address that was checked.
 Refusals are counted (``bulletin/refused/offsite``, ``/private``, ``/scheme``).
+
+A request to the configured Splash endpoint (``SPLASH_URL``) that renders a page — it names that
+page in ``meta["render_url"]`` — is checked as that page: the endpoint is the operator's, the
+page must still be the site's.
 """
 
 from __future__ import annotations
@@ -85,6 +89,17 @@ class HostPolicy:
         rules = [HostRule.parse(url) for url in urls] + [HostRule.parse(h) for h in allowed_hosts]
         return cls(rules, trusted)
 
+    @classmethod
+    def for_spider(cls, spider: Spider, trusted: Iterable[str] = ()) -> HostPolicy | None:
+        """The policy of a site spider (its start hosts, ``allowed_hosts`` and the ``--origin``
+        mirror); None for a spider without a site."""
+        site = getattr(spider, "site", None)
+        if site is None:
+            return None
+        urls = [_template_host(url) for url in site.start_urls]
+        origin = getattr(spider, "fetch_origin", None)
+        return cls.for_urls([*urls, *([origin] if origin else [])], site.allowed_hosts, trusted)
+
     def refusal(self, url: str) -> str | None:
         """Why ``url`` may not be fetched without looking it up: ``refused_scheme`` or
         ``refused_offsite``; None when its host is one of the site's."""
@@ -113,33 +128,41 @@ class HostGuardMiddleware:
 
     def __init__(self, stats: StatsCollector,
                  resolve: Callable[[str], Awaitable[str]] | None = None,
-                 trusted: Iterable[str] = ()):
+                 trusted: Iterable[str] = (), render_endpoint: str | None = None):
         self.stats = stats
         self.resolve = resolve or _resolve_with_scrapy
         self.trusted = tuple(trusted)
+        self.render_endpoint = urlsplit(render_endpoint.rstrip("/")) if render_endpoint else None
         self.policy: HostPolicy | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         guard = cls(crawler.stats,
-                    trusted=crawler.settings.getlist("BULLETIN_TRUSTED_PRIVATE_HOSTS"))
+                    trusted=crawler.settings.getlist("BULLETIN_TRUSTED_PRIVATE_HOSTS"),
+                    render_endpoint=crawler.settings.get("SPLASH_URL") or None)
         crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)
         return guard
 
     def spider_opened(self, spider: Spider) -> None:
-        site = getattr(spider, "site", None)
-        if site is None:
-            return
-        urls = [_template_host(url) for url in site.start_urls]
-        origin = getattr(spider, "fetch_origin", None)
-        self.policy = HostPolicy.for_urls([*urls, *([origin] if origin else [])],
-                                          site.allowed_hosts, self.trusted)
+        self.policy = HostPolicy.for_spider(spider, self.trusted)
+
+    def page_url(self, request: Request) -> str:
+        """The page a request fetches: itself, or the page a render request to the configured
+        endpoint renders."""
+        rendered, endpoint = request.meta.get("render_url"), self.render_endpoint
+        if rendered and endpoint is not None:
+            parts = urlsplit(request.url)
+            if ((parts.scheme, parts.netloc) == (endpoint.scheme, endpoint.netloc)
+                    and parts.path.startswith(endpoint.path + "/")):
+                return str(rendered)
+        return request.url
 
     async def process_request(self, request: Request) -> None:
         if self.policy is None:
             return
-        refusal = self.policy.refusal(request.url)
-        host = (urlsplit(request.url).hostname or "").lower()
+        url = self.page_url(request)
+        refusal = self.policy.refusal(url)
+        host = (urlsplit(url).hostname or "").lower()
         if refusal is None and host not in self.policy.trusted:
             try:
                 address = await self.resolve(host)
@@ -148,7 +171,7 @@ class HostGuardMiddleware:
             refusal = self.policy.private_refusal(host, address)
         if refusal is not None:
             self.stats.inc_value(f"bulletin/refused/{refusal.removeprefix('refused_')}")
-            raise IgnoreRequest(f"{refusal}: {request.url}")
+            raise IgnoreRequest(f"{refusal}: {url}")
 
 
 def _template_host(url: str) -> str:

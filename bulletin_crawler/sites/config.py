@@ -140,7 +140,7 @@ def parse_site(raw: Any, path: Path | str, draft: bool = False) -> SiteConfig:
     family = _required_str(raw, "family", path)
     if family not in FAMILY_KINDS:
         raise SiteFileError(path, "family", f"{family!r} is not one of {', '.join(FAMILY_KINDS)}")
-    return SiteConfig(
+    return _rendered(SiteConfig(
         key=key,
         name=_required_str(raw, "name", path),
         family=family,
@@ -164,7 +164,21 @@ def parse_site(raw: Any, path: Path | str, draft: bool = False) -> SiteConfig:
         render_click=_css(raw.get("render_click"), "render_click", path),
         render_clicks=_count(raw.get("render_clicks", 0), "render_clicks", path),
         render_scroll=_count(raw.get("render_scroll", 0), "render_scroll", path),
-    )
+    ), path)
+
+
+def _rendered(site: SiteConfig, path: Path | str) -> SiteConfig:
+    """The site, unless its render actions contradict each other or its ``render`` mode."""
+    if bool(site.render_click) != bool(site.render_clicks):
+        name = "render_clicks" if site.render_click else "render_click"
+        raise SiteFileError(path, name, "render_click (CSS of the control) and render_clicks "
+                                        "(how many times, 1-100) go together")
+    actions = [name for name in ("render_wait", "render_click", "render_scroll")
+               if getattr(site, name)]
+    if site.render == "none" and actions:
+        raise SiteFileError(path, actions[0], "is set but render is none: set render: "
+                                              "browser or render: splash")
+    return site
 
 
 def _optional_str(value: Any, name: str, path: Path | str) -> str | None:

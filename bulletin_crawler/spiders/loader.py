@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from bulletin_crawler.rendering.config import RenderingSpider
 from bulletin_crawler.sites import Registry, SiteConfig, load_registry
 from bulletin_crawler.spiders import FAMILY_SPIDERS, SiteSpider
 
@@ -37,11 +38,13 @@ class SiteSpiderLoader:
 
 
 def spider_class(site: SiteConfig) -> type[SiteSpider]:
-    """A spider class for one site: its family's spider with the site attached."""
+    """A spider class for one site: its family's spider with the site attached (and, for a
+    site with ``render: browser|splash``, the rendering settings merged into its crawl's)."""
     family = FAMILY_SPIDERS.get(site.family)
     if family is None:
         raise KeyError(f"{site.path}: family {site.family!r} has no spider yet "
                        f"(available: {', '.join(FAMILY_SPIDERS)})")
-    return type(f"{family.__name__}_{site.key}", (family,),
+    bases = (RenderingSpider, family) if site.render != "none" else (family,)
+    return type(f"{family.__name__}_{site.key}", bases,
                 {"name": site.key, "site": site, "custom_settings": dict(site.settings),
                  "__module__": family.__module__})
