@@ -265,6 +265,7 @@ def test_exit_status_is_not_zero_when_the_site_could_not_be_crawled(tmp_path):
         tmp_path / "sites", "portal").parent), "--origin", origin, "--store",
         f"sqlite:///{tmp_path}/s.sqlite3", *FAST, cwd=tmp_path, check=False)
     assert down.returncode == 1 and "status: failed" in down.stdout
+    assert "failed: connection_refused 1" in down.stdout  # Scrapy's own download errors named
     with FaultServer(site.routes) as server:
         server.route(site.list_paths[0], Status(500))
         broken = crawl(tmp_path, server, site, "portal")
@@ -354,3 +355,27 @@ def test_crawl_records_name_their_status(tmp_path):
         [(status, raw)] = db.execute("SELECT status, run FROM crawl_runs").fetchall()
     run = json.loads(raw)
     assert status == "ok" and run["run_id"] and run["finished_at"] and run["reasons"] == []
+
+
+def test_a_javascript_pager_is_not_followed(tmp_path):
+    article = ('<html><head><title>{0}</title></head><body><h1>{0}</h1><div class="content">'
+               "<p>11月30日，管城区召开会议，部署冬季安全生产工作，要求各单位压实责任。</p>"
+               "<p>会议指出，要加强隐患排查，确保辖区安全形势持续稳定。</p></div></body></html>")
+    routes = {"/news/list.html": Page(
+        '<html><body><ul><li><a href="/news/2020/11/30/1001.html">会议一</a> 2020-11-30</li>'
+        '<li><a href="/news/2020/11/30/1002.html">会议二</a> 2020-11-30</li></ul>'
+        '<a href="javascript:goPage(2)">下一页</a></body></html>'),
+        "/news/2020/11/30/1001.html": Page(article.format("管城区召开安全生产会议")),
+        "/news/2020/11/30/1002.html": Page(article.format("管城区部署冬季安全工作")
+                                           .replace("压实责任", "落实到人"))}
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "js-pager.yaml").write_text(
+        "key: js-pager\nname: 示范政务网\nfamily: generic\nstart_urls:\n"
+        "  - http://portal.example.gov.cn/news/list.html\n"
+        'region: {province: 河南省, code: "410104"}\n', encoding="utf-8")
+    with FaultServer(routes) as server:
+        result = run_bulletin("crawl", "js-pager", "--sites", str(sites), "--origin", server.url,
+                              "--store", f"sqlite:///{tmp_path}/s.sqlite3", "--since",
+                              "2020-11-30", "--until", "2020-11-30", *FAST, cwd=tmp_path)
+    assert "Traceback" not in result.stderr and figure(result.stdout, "stored") == 2

@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
+# Scrapy 2.19 wraps download errors in its own classes; Twisted's still reach us from
+# handlers that raise them directly (the browser renderer).
 _NETWORK = (
-    (net.DNSLookupError, "dns"),
-    ((net.TimeoutError, net.TCPTimedOutError), "timeout"),
-    (net.ConnectionRefusedError, "connection_refused"),
-    ((net.ConnectionLost, net.ConnectionDone, net.ConnectError), "connection_lost"),
+    ((CannotResolveHostError, net.DNSLookupError), "dns"),
+    ((DownloadTimeoutError, net.TimeoutError, net.TCPTimedOutError), "timeout"),
+    ((DownloadConnectionRefusedError, net.ConnectionRefusedError), "connection_refused"),
+    ((DownloadFailedError, DownloadCancelledError, net.ConnectionLost, net.ConnectionDone,
+      net.ConnectError), "connection_lost"),
 )
 
 

@@ -131,9 +131,11 @@ class ListingSpider(SiteSpider):
                   **state: Any) -> scrapy.Request | None:
         """Page ``page + 1`` of the column; the default follows a 下一页 link."""
         for link in response.xpath("//a[@href]"):
-            if _NEXT_TEXT.match(" ".join(link.xpath(".//text()").getall())):
-                return self.list_request(urljoin(response.url, link.attrib["href"]), page + 1,
-                                         first, **state)
+            if not _NEXT_TEXT.match(" ".join(link.xpath(".//text()").getall())):
+                continue
+            target = urljoin(response.url, link.attrib["href"].strip())
+            if target.startswith(("http://", "https://")):  # not a javascript: pager
+                return self.list_request(target, page + 1, first, **state)
         return None
 
     def parse_article(self, response: Response, column: str | None = None,
