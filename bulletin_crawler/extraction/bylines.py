@@ -131,17 +131,15 @@ def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
             byline.merge(credit)
             body[index] = match.group(1) + body[index][match.end():]
             break
-    head = [i for i in range(min(2, len(body)))]
-    tail = [i for i in range(max(0, len(body) - 3), len(body))]
     keep = []
     for index, line in enumerate(body):
-        if index in head or index in tail:
-            credit = _credit_line(line)
-            if credit is None and index in head:
-                credit = _names_line(line)
-            if credit is not None:
-                byline.merge(credit)
-                continue
+        # a line that is nothing but a labelled credit is one wherever it stands
+        credit = _credit_line(line)
+        if credit is None and index < 2:
+            credit = _names_line(line)
+        if credit is not None:
+            byline.merge(credit)
+            continue
         keep.append(line)
     for pattern, role in ((_EDITOR_NOTE, "编辑 "), (_TAIL_CREDIT, "")):
         match = pattern.search(keep[-1]) if keep else None

@@ -12,11 +12,8 @@ Layers (FORMATS.md §4, GNE/readability ideas, our own rules):
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, datetime
 
-from lxml import etree
 from parsel import Selector
 
 from bulletin_crawler.extraction.bylines import PERSON, Byline, parse_credit
@@ -26,13 +23,14 @@ from bulletin_crawler.extraction.dates import (
     iter_datetimes,
     parse_datetime,
 )
+from bulletin_crawler.extraction.density import TextStats, aside_within, densest
 from bulletin_crawler.extraction.html import (
-    SKIP_TAGS,
     ExtractionError,
     block_lines,
     comment_block,
     select,
     selector,
+    text_lines,
 )
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, ends_sentence
@@ -53,17 +51,8 @@ _DATE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发表日�
                          r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜—–»›>]+|--+|\s-\s|\s·\s)\s*")
 _SITE_PREFIX = re.compile(r"^(.{2,30}?)(?:——|--|—|_|\|)")
-_UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
-                       r"related|share|banner|copyright|(?<![a-z])(?:ad|ads|nav|rss|tags?|side|foot)"
-                       r"(?![a-z])", re.IGNORECASE)
-_LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom",
-                     re.IGNORECASE)
-_CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
 _MARGIN = 150  # characters above and below the body where a post's date and author stand
-_POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
-_STEP_INDEX = re.compile(r"\[\d+\]")
 _WECHAT_CT = re.compile(r"var\s+ct\s*=\s*\"(\d{10})\"")
-_PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*"
                            r"([^\s|，,。<]{2,20}(?:[ 、][\u4e00-\u9fff]{2,3}(?=[\s、]|$))*)")
@@ -81,8 +70,6 @@ _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在�
 _DATE_ONLY = re.compile(r"^[\d\s年月日时分秒:：./\-]{8,24}$")
 # The dateline under a headline: 发布时间：… 来源：… 浏览：…
 _INFO_LINE = re.compile(r"^(?:发布时间|发布日期|发表时间|时间|日期|来源|作者|浏览|点击|阅读)\s*[:：]")
-_PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
-                           "h3", "h4", "h5", "h6", "section"})
 
 
 def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) -> Extracted:
@@ -95,8 +82,9 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
                            or root.xpath("/html/body/*[1][self::text]/@title").get(""))
     page_lines = _page_lines(root)
     title = _override(root, overrides, "title") or _title(root, meta, title_tag, page_lines)
-    body_node = _body_node(root, overrides.get("body"), title)
-    lines = _body_lines(body_node, html)
+    stats = TextStats(root.root)
+    body_node = _body_node(root, overrides.get("body"), title, stats)
+    lines = _body_lines(body_node, html, stats)
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
     text = "\n".join(page_lines)
@@ -312,7 +300,8 @@ def _header_byline(text: str, meta: dict[str, str], title: str | None,
     return byline
 
 
-def _body_node(root: Selector, override: str | None, title: str | None) -> Selector | None:
+def _body_node(root: Selector, override: str | None, title: str | None, stats: TextStats
+               ) -> Selector | None:
     if override:
         nodes = select(root, override)
         return nodes[0] if nodes else None
@@ -320,127 +309,21 @@ def _body_node(root: Selector, override: str | None, title: str | None) -> Selec
         for node in root.xpath(query):
             if len("".join(block_lines(node))) >= 20:
                 return node
-    return _densest(root, title)
+    body = root.xpath("//body")
+    best = densest(body[0].root, title, stats) if body else None
+    return None if best is None else Selector(root=best, type="html")
 
 
-def _body_lines(node: Selector | None, html: str) -> list[str]:
+def _body_lines(node: Selector | None, html: str, stats: TextStats) -> list[str]:
     block = comment_block(html, "<!--ZJEG_RSS.content.begin-->", "<!--ZJEG_RSS.content.end-->")
     if block and block.strip():
         return block_lines(selector(block))
     if node is None:
         return []
-    links = {text for a in node.root.iter("a") if isinstance(node.root, etree._Element)
-             if len(text := clean_line("".join(a.itertext()))) >= 2}
-    lines = [line for line in block_lines(node, _aside_within(node.root))
-             if _TEXTY.search(line) and len(line) > 1
-             and (not _mostly_links(line, links) or parse_credit(line))]
+    lines = [line.text for line in text_lines(node, aside_within(node.root, stats))
+             if _TEXTY.search(line.text) and len(line.text) > 1
+             and (not line.mostly_links() or parse_credit(line.text))]
     for index, line in enumerate(lines):
         if index and _AFTER_ARTICLE.match(line):  # "相关报道：" and what follows is not the story
             return lines[:index]
     return lines
-
-
-def _aside_within(container: etree._Element) -> Callable[[etree._Element], bool]:
-    """Comment threads, comment forms and share bars that stand inside the article's container:
-    left out, unless one of them holds most of the container's text (a misnamed wrapper)."""
-    if not isinstance(container, etree._Element):
-        return lambda element: False
-    total = len("".join(container.itertext()))
-
-    def aside(element: etree._Element) -> bool:
-        return (element is not container and _class_weight(element) < 1
-                and len("".join(element.itertext())) < total / 2)
-    return aside
-
-
-def _mostly_links(line: str, links: set[str]) -> bool:
-    """A line made of link texts (related stories, navigation) is not article text."""
-    covered = sum(len(text) for text in links if text in line)
-    return covered >= 0.5 * len(line)
-
-
-def _densest(root: Selector, title: str | None = None) -> Selector | None:
-    """The element holding most sentence text outside links (readability-style scoring:
-    each text block scores by its punctuation and length, added to its parent and, halved,
-    its grandparent)."""
-    body = root.xpath("//body")
-    if not body:
-        return None
-    scores: dict[etree._Element, float] = defaultdict(float)
-    for element in body[0].root.iter():
-        if not isinstance(element.tag, str) or element.tag.lower() in SKIP_TAGS:
-            continue
-        text = _own_text(element)
-        if len(text) < 10 or element.tag.lower() == "a":
-            continue
-        score = 1 + len(_PUNCT.findall(text)) + min(len(text) / 100, 3)
-        # A paragraph scores for the element holding the paragraphs, a text cell for itself.
-        holder = element.getparent() if element.tag.lower() in _PARAGRAPHISH else element
-        if holder is None:
-            continue
-        scores[holder] += score
-        unlikely = _class_weight(holder) < 1  # comments add nothing to the page around them
-        if (parent := holder.getparent()) is not None and not unlikely:
-            scores[parent] += score / 2
-    if not scores:
-        return None
-    def weight(element: etree._Element) -> float:
-        weight = scores[element] * (1 - _link_density(element))
-        hint = _class_weight(element)
-        if hint < 1:  # comments quote the headline too: no bonus for standing near it
-            return weight * hint
-        return weight * hint * (2 if title and _near_title(element, title) else 1)
-
-    leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
-    return Selector(root=_first_post(max(leaders, key=weight)), type="html")
-
-
-def _first_post(best: etree._Element) -> etree._Element:
-    """A blog or forum page that shows several posts in look-alike containers (same tag, same
-    class, same place in the tree) is the page of its first post: the densest post may be any
-    of them. (Same-class boxes elsewhere in the layout, a sidebar's, do not count.)"""
-    if not best.get("class"):
-        return best
-    tree = best.getroottree()
-    place = _STEP_INDEX.sub("", tree.getpath(best))
-    alike = [element for element in tree.iter(best.tag)
-             if element.get("class") == best.get("class")
-             and _STEP_INDEX.sub("", tree.getpath(element)) == place
-             and len("".join(element.itertext()).strip()) >= _POST_MIN_TEXT]
-    return alike[0] if len(alike) >= _POSTS and alike[0] is not best else best
-
-
-def _class_weight(element: etree._Element) -> float:
-    """Readability's class/id hints: comments, sidebars and footers are not the article."""
-    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
-    if _UNLIKELY.search(names):
-        return 0.05  # as good as excluded, unless nothing else holds text
-    return 1.5 if _LIKELY.search(names) else 1.0
-
-
-def _near_title(element: etree._Element, title: str) -> bool:
-    """The block starts with the headline or follows it: the article, not the comments."""
-    key = _loose(title)[:12]
-    previous = element.getprevious()
-    while previous is not None and not isinstance(previous.tag, str):
-        previous = previous.getprevious()
-    head = _loose("".join(element.itertext())[:300])
-    return bool(key) and (key in head or previous is not None
-                          and key in _loose("".join(previous.itertext())))
-
-
-def _own_text(element: etree._Element) -> str:
-    """Text directly in an element and in its inline children (not in nested blocks)."""
-    parts = [element.text or ""]
-    for child in element:
-        if isinstance(child.tag, str) and child.tag.lower() in ("br", "b", "strong", "em", "i",
-                                                                "font", "span", "u"):
-            parts.append("".join(child.itertext()))
-        parts.append(child.tail or "")
-    return "".join(parts).strip()
-
-
-def _link_density(element: etree._Element) -> float:
-    text = len("".join(element.itertext()).strip()) or 1
-    links = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
-    return min(links / text, 1.0)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 from lxml import etree
 from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
+
+from bulletin_crawler.extraction.budget import checkpoint
+from bulletin_crawler.extraction.errors import ExtractionError
 
 BLOCK_TAGS = frozenset({
     "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -17,10 +21,6 @@ BLOCK_TAGS = frozenset({
 SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "select", "button",
                        "textarea", "map"})
 MAX_HTML_BYTES = 8 * 1024 * 1024
-
-
-class ExtractionError(ValueError):
-    """A page that cannot be turned into an article; the message says why."""
 
 
 def decode_html(data: bytes, declared: str | None = None) -> str:
@@ -68,36 +68,94 @@ def select(root: Selector, query: str) -> SelectorList[Selector]:
     return root.css(query)
 
 
+class Line(NamedTuple):
+    """One line of an element's text and how many of its characters stand inside links."""
+
+    text: str
+    links: int
+
+    def mostly_links(self) -> bool:
+        """A line made of link texts (related stories, navigation) is not article text."""
+        return self.links >= 0.5 * _visible(self.text)
+
+
 def block_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = None
                 ) -> list[str]:
     """Text of an element as lines, one per block element or ``<br>``; scripts and comments out,
     and the subtrees ``skip`` names (comment threads inside an article's container)."""
+    return [line.text for line in text_lines(node, skip)]
+
+
+def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = None
+               ) -> list[Line]:
+    """:func:`block_lines` with the link characters of each line. The walk keeps its own stack
+    (a page of thousands of nested blocks must not exhaust Python's recursion) and costs one
+    step per node, so a page is read in time linear in its size."""
     root = node.root
     if isinstance(root, str):
-        return [line for line in root.splitlines() if line.strip()]
-    chunks: list[str] = []
-    _walk(root, chunks, skip)
-    return [line.strip() for line in "".join(chunks).split("\n") if line.strip()]
+        return [Line(line.strip(), 0) for line in root.splitlines() if line.strip()]
+    sink = _LineSink()
+    stack: list[tuple[etree._Element | str | None, bool]] = [(root, False)]
+    while stack:
+        item, in_link = stack.pop()
+        if item is None:  # the end of a block element
+            sink.flush()
+        elif isinstance(item, str):  # the tail text after an element
+            sink.add(item, in_link)
+        else:
+            checkpoint()
+            _open(item, in_link, sink, stack, skip)
+    sink.flush()
+    return sink.lines
 
 
-def _walk(element: etree._Element, chunks: list[str],
+def _open(element: etree._Element, in_link: bool, sink: _LineSink,
+          stack: list[tuple[etree._Element | str | None, bool]],
           skip: Callable[[etree._Element], bool] | None) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag.lower() in SKIP_TAGS or _hidden(element):
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag in SKIP_TAGS or _hidden(element) or (skip is not None and tag and skip(element)):
         return
-    if skip is not None and tag and skip(element):
-        return
-    is_block = tag.lower() in BLOCK_TAGS
-    if is_block:
-        chunks.append("\n")
+    in_link = in_link or tag == "a"
+    if tag in BLOCK_TAGS:
+        sink.flush()
+        stack.append((None, False))
     if tag and element.text:  # comments and processing instructions have text too: skip it
-        chunks.append(element.text)
-    for child in element:
-        _walk(child, chunks, skip)
+        sink.add(element.text, in_link)
+    for child in reversed(element):
         if child.tail:
-            chunks.append(child.tail)
-    if is_block:
-        chunks.append("\n")
+            stack.append((child.tail, in_link))
+        stack.append((child, in_link))
+
+
+class _LineSink:
+    """Collects text into stripped, non-empty lines, counting link characters per line."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self._parts: list[str] = []
+        self._links = 0
+
+    def add(self, text: str, in_link: bool) -> None:
+        first, *rest = text.split("\n")
+        self._append(first, in_link)
+        for piece in rest:  # a newline inside a text node ends a line too
+            self.flush()
+            self._append(piece, in_link)
+
+    def _append(self, piece: str, in_link: bool) -> None:
+        self._parts.append(piece)
+        if in_link:
+            self._links += _visible(piece)
+
+    def flush(self) -> None:
+        line = "".join(self._parts).strip()
+        if line:
+            self.lines.append(Line(line, self._links))
+        self._parts, self._links = [], 0
+
+
+def _visible(text: str) -> int:
+    return len(text) - sum(map(text.count, (" ", "\t", "\xa0", "\u3000")))
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)

@@ -1,0 +1,178 @@
+"""The article block of a page without markers: most sentence text, fewest links.
+
+Readability-style scoring (each text block scores by its punctuation and length, added to its
+parent and, halved, its grandparent), with readability's class hints, a bonus for the block that
+starts with or follows the headline, and the first of several look-alike post containers.
+
+Every figure comes from one pass over the tree (:class:`TextStats`): text and link characters
+per element are summed bottom-up instead of re-reading each element's subtree, so a page of
+thousands of nested or repeated blocks costs time linear in its size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+
+from lxml import etree
+
+from bulletin_crawler.extraction.budget import checkpoint
+from bulletin_crawler.extraction.html import SKIP_TAGS
+
+_UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
+                       r"related|share|banner|copyright|(?<![a-z])(?:ad|ads|nav|rss|tags?|side|foot)"
+                       r"(?![a-z])", re.IGNORECASE)
+_LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom", re.IGNORECASE)
+_PUNCT = re.compile(r"[，。！？；、：,!?;]")
+_CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
+_POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
+_MIN_OWN_TEXT = 10
+# Inline children whose text counts as their parent's own text.
+_INLINE = frozenset({"br", "b", "strong", "em", "i", "font", "span", "u"})
+# A paragraph scores for the element holding the paragraphs, a text cell for itself.
+_PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
+                           "h3", "h4", "h5", "h6", "section"})
+
+
+def _length(text: str | None) -> int:
+    """Characters of a text node without the layout whitespace around it."""
+    return len(text.strip()) if text else 0
+
+
+def _punct(text: str | None) -> int:
+    return len(_PUNCT.findall(text)) if text else 0
+
+
+class TextStats:
+    """Characters, punctuation and link characters of every element's subtree, and of
+    its own text (its text, its inline children's and the tails between them)."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.chars: dict[etree._Element, int] = {}
+        self.links: dict[etree._Element, int] = {}
+        self.punct: dict[etree._Element, int] = {}
+        self.own: dict[etree._Element, tuple[int, int]] = {}
+        for element in reversed(list(root.iter())):  # children before their parents
+            checkpoint()
+            self._add(element)
+
+    def _add(self, element: etree._Element) -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if not tag or tag in SKIP_TAGS:
+            self.chars[element] = self.links[element] = self.punct[element] = 0
+            return
+        chars, punct = _length(element.text), _punct(element.text)
+        own_chars, own_punct, links = chars, punct, 0
+        for child in element:
+            tail_chars, tail_punct = _length(child.tail), _punct(child.tail)
+            chars += self.chars[child] + tail_chars
+            punct += self.punct[child] + tail_punct
+            links += self.chars[child] if child.tag == "a" else self.links[child]
+            own_chars += tail_chars
+            own_punct += tail_punct
+            if isinstance(child.tag, str) and child.tag.lower() in _INLINE:
+                own_chars += self.chars[child]
+                own_punct += self.punct[child]
+        self.chars[element], self.links[element], self.punct[element] = chars, links, punct
+        self.own[element] = (own_chars, own_punct)
+
+    def link_density(self, element: etree._Element) -> float:
+        return min(self.links.get(element, 0) / (self.chars.get(element, 0) or 1), 1.0)
+
+
+def densest(body: etree._Element, title: str | None, stats: TextStats
+            ) -> etree._Element | None:
+    """The element holding most sentence text outside links."""
+    scores: dict[etree._Element, float] = defaultdict(float)
+    for element in body.iter():  # page order: of two equal blocks the first wins
+        if element not in stats.own:
+            continue
+        chars, punct = stats.own[element]
+        tag = element.tag.lower()
+        if chars < _MIN_OWN_TEXT or tag == "a":
+            continue
+        score = 1 + punct + min(chars / 100, 3)
+        holder = element.getparent() if tag in _PARAGRAPHISH else element
+        if holder is None:
+            continue
+        scores[holder] += score
+        unlikely = class_weight(holder) < 1  # comments add nothing to the page around them
+        if (parent := holder.getparent()) is not None and not unlikely:
+            scores[parent] += score / 2
+    if not scores:
+        return None
+
+    def weight(element: etree._Element) -> float:
+        weight = scores[element] * (1 - stats.link_density(element))
+        hint = class_weight(element)
+        if hint < 1:  # comments quote the headline too: no bonus for standing near it
+            return weight * hint
+        return weight * hint * (2 if title and _near_title(element, title) else 1)
+
+    leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
+    return first_post(max(leaders, key=weight), stats)
+
+
+def first_post(best: etree._Element, stats: TextStats) -> etree._Element:
+    """A blog or forum page that shows several posts in look-alike containers (same tag, same
+    class, same place in the tree) is the page of its first post: the densest post may be any
+    of them. (Same-class boxes elsewhere in the layout, a sidebar's, do not count.)"""
+    if not best.get("class"):
+        return best
+    place = _tag_path(best)
+    alike = [element for element in best.getroottree().iter(best.tag)
+             if element.get("class") == best.get("class") and _tag_path(element) == place
+             and stats.chars.get(element, 0) >= _POST_MIN_TEXT]
+    return alike[0] if len(alike) >= _POSTS and alike[0] is not best else best
+
+
+def _tag_path(element: etree._Element) -> tuple[str, ...]:
+    """The tags from the root down to an element: its place in the tree without positions."""
+    return tuple(str(ancestor.tag) for ancestor in element.iterancestors())
+
+
+def class_weight(element: etree._Element) -> float:
+    """Readability's class/id hints: comments, sidebars and footers are not the article."""
+    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    if _UNLIKELY.search(names):
+        return 0.05  # as good as excluded, unless nothing else holds text
+    return 1.5 if _LIKELY.search(names) else 1.0
+
+
+def aside_within(container: etree._Element, stats: TextStats
+                 ) -> Callable[[etree._Element], bool]:
+    """Comment threads, comment forms and share bars that stand inside the article's container:
+    left out, unless one of them holds most of the container's text (a misnamed wrapper)."""
+    total = stats.chars.get(container, 0)
+
+    def aside(element: etree._Element) -> bool:
+        return (element is not container and class_weight(element) < 1
+                and stats.chars.get(element, 0) < total / 2)
+    return aside
+
+
+def _near_title(element: etree._Element, title: str) -> bool:
+    """The block starts with the headline or follows it: the article, not the comments."""
+    key = loose(title)[:12]
+    previous = element.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    return bool(key) and (key in loose(head_text(element, 300)) or previous is not None
+                          and key in loose(head_text(previous, 300)))
+
+
+def head_text(element: etree._Element, size: int) -> str:
+    """The first ``size`` characters of an element's text, without reading the rest."""
+    text, length = [], 0
+    for piece in element.itertext():
+        text.append(piece)
+        length += len(piece)
+        if length >= size:
+            break
+    return "".join(text)[:size]
+
+
+def loose(text: str) -> str:
+    """Letters and digits only, lower-cased: how headlines are compared."""
+    return re.sub(r"[\W_]+", "", text).lower()
