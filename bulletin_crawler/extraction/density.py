@@ -19,6 +19,7 @@ from lxml import etree
 
 from bulletin_crawler.extraction.budget import checkpoint
 from bulletin_crawler.extraction.html import SKIP_TAGS
+from bulletin_crawler.extraction.text import loose
 
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
                        r"related|share|banner|copyright|(?<![a-z])(?:ad|ads|nav|rss|tags?|side|foot)"
@@ -171,8 +172,3 @@ def head_text(element: etree._Element, size: int) -> str:
         if length >= size:
             break
     return "".join(text)[:size]
-
-
-def loose(text: str) -> str:
-    """Letters and digits only, lower-cased: how headlines are compared."""
-    return re.sub(r"[\W_]+", "", text).lower()

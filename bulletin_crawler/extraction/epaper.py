@@ -19,7 +19,8 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from bulletin_crawler.extraction.bylines import parse_credit
+from bulletin_crawler.extraction.bylines import Byline, parse_credit
+from bulletin_crawler.extraction.credits import page_byline, page_margins
 from bulletin_crawler.extraction.dates import date_from_url, parse_datetime
 from bulletin_crawler.extraction.html import (
     ExtractionError,
@@ -165,11 +166,16 @@ def parse_article(html: str, url: str, issue_date: date | None = None,
         edition=_current_edition(root, issue) or edition,
         images=_images(root, url, overrides.get("images")),
     )
-    author = props.get("author", "")
-    credit = parse_credit(author) or parse_credit("作者 " + author) if author else None
-    if credit:
-        extracted.byline.merge(credit)
-    return finish(extracted, issue)
+    finish(extracted, issue)
+    # the property block's author: a credit (记者 X) or bare names, whose role it does not say
+    credit = parse_credit(props.get("author", ""), bare="authors") or Byline()
+    credit.merge(extracted.byline)
+    body = root.xpath("//body")
+    page_lines = block_lines(body[0]) if body else []
+    extracted.byline = page_byline(credit, page_margins(page_lines, paragraphs, title), "",
+                                   "", extracted.source)
+    extracted.source = extracted.source or extracted.byline.source
+    return extracted
 
 
 def _property_date(props: dict[str, str]) -> date | None:

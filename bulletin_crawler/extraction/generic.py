@@ -16,7 +16,8 @@ from datetime import date, datetime
 
 from parsel import Selector
 
-from bulletin_crawler.extraction.bylines import PERSON, Byline, parse_credit
+from bulletin_crawler.extraction.bylines import Byline, parse_credit
+from bulletin_crawler.extraction.credits import page_byline, page_margins
 from bulletin_crawler.extraction.dates import (
     SHANGHAI,
     date_from_url,
@@ -33,7 +34,7 @@ from bulletin_crawler.extraction.html import (
     text_lines,
 )
 from bulletin_crawler.extraction.result import Extracted, finish
-from bulletin_crawler.extraction.text import clean_line, ends_sentence
+from bulletin_crawler.extraction.text import clean_line, ends_sentence, loose
 
 _META_DATE = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
               "article:published_time", "og:release_date", "datepublished", "dc.date",
@@ -51,19 +52,9 @@ _DATE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发表日�
                          r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜—–»›>]+|--+|\s-\s|\s·\s)\s*")
 _SITE_PREFIX = re.compile(r"^(.{2,30}?)(?:——|--|—|_|\|)")
-_MARGIN = 150  # characters above and below the body where a post's date and author stand
 _WECHAT_CT = re.compile(r"var\s+ct\s*=\s*\"(\d{10})\"")
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
-_AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*"
-                           r"([^\s|，,。<]{2,20}(?:[ 、][\u4e00-\u9fff]{2,3}(?=[\s、]|$))*)")
-_SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
-_AFTER_ARTICLE = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|"
-                            r"热点推荐|猜你喜欢|更多精彩|网友评论|精彩推荐)[】\]]?\s*[:：>]?")
 _HEAD_LINES, _KICKER_MAX = 3, 30
-# An author meta tag that names people in a Latin or Cyrillic script (not a site or a URL).
-_NAME_WORDS = r"(?:[^\W\d_][^\W\d_'.-]*\.?[ ,]?\s*){1,4}"
-_NAME_JOIN = re.compile(r"\s*(?:;|\band\b|&)\s*")
-_LATIN_NAMES = re.compile(rf"^{_NAME_WORDS}(?:{_NAME_JOIN.pattern}{_NAME_WORDS})*$")
 # A dateline at the top of a text: "2022-05-18 | Petra Schulz", "12.03.2024, Redaktion".
 _DATELINE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}\S*\s*[|,·/–-]\s*\S.{0,30}$")
 _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]")
@@ -89,18 +80,18 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
         raise ExtractionError("no headline and no text block found")
     text = "\n".join(page_lines)
     override_date = _override(root, overrides, "published_at")
-    above, below = _margins(text, lines)
+    margins = page_margins(page_lines, lines, title)
     published = (parse_datetime(override_date) if override_date else None) or _published(
-        meta, url, title, text, above, html)
+        meta, url, title, text, "\n".join(margins[0]), html)
     lines, kicker = _trim_head(lines, title)
     extracted = Extracted(
         url=url, title=title, kicker=kicker, paragraphs=lines, published_at=published,
         source=_source(meta), column=meta.get("columnname"),
     )
     finish(extracted)
-    if not extracted.byline:
-        extracted.byline.merge(_header_byline(text, meta, title, extracted.source,
-                                              (above, below)))
+    extracted.byline = page_byline(extracted.byline, margins, meta.get("author", ""), text,
+                                   extracted.source)
+    extracted.source = extracted.source or extracted.byline.source
     return extracted
 
 
@@ -108,10 +99,10 @@ def _trim_head(lines: list[str], title: str | None) -> tuple[list[str], str | No
     """The first lines of a text block often repeat the page's header: a breadcrumb, the
     headline, a dateline (发布时间：… 来源：…) or a bare date. They are not the article's text;
     a short line standing right above the repeated headline is its kicker (引题)."""
-    key = _loose(title or "")
+    key = loose(title or "")
     head, kicker = [], None
     for line in lines[:_HEAD_LINES]:
-        if key and _loose(line) == key:
+        if key and loose(line) == key:
             if head and len(head[-1]) <= _KICKER_MAX and not ends_sentence(head[-1]):
                 kicker = head.pop()
             continue
@@ -119,19 +110,6 @@ def _trim_head(lines: list[str], title: str | None) -> tuple[list[str], str | No
                                     or _DATE_ONLY.match(line) or _DATELINE.match(line))):
             head.append(line)
     return head + lines[_HEAD_LINES:], kicker
-
-
-def _margins(text: str, lines: list[str]) -> tuple[str, str]:
-    """The page text just above and just below the body: a post's header with its date and
-    author, an 编辑/来源/作者 block under the article."""
-    if not lines:
-        return "", ""
-    start = text.find(lines[0][:20])
-    tail = lines[-1][-20:]
-    end = text.find(tail, max(start, 0))
-    above = text[max(start - _MARGIN, 0): start] if start > 0 else ""
-    below = text[end + len(tail): end + len(tail) + _MARGIN] if end >= 0 else ""
-    return above, below
 
 
 def _override(root: Selector, overrides: dict[str, str], name: str) -> str | None:
@@ -162,29 +140,29 @@ def _title(root: Selector, meta: dict[str, str], title_tag: str, page_lines: lis
         if site and article_title.startswith(site):
             article_title = re.sub(r"^[—\-_|:：\s]+", "", article_title[len(site):])
         return article_title or None
-    loose_title = _loose(title_tag)
+    loose_title = loose(title_tag)
     if not loose_title:  # no <title>: the highest-level heading, first in the page
         for level in ("h1", "h2", "h3"):
             found = [h for h in _headings(root, f"//{level}") if len(h) >= 4]
             if found:
                 return found[0]
     inside = [line for line in _title_candidates(root, page_lines)
-              if len(_loose(line)) >= 4 and _loose(line) in loose_title]
-    best = max(inside, key=lambda line: len(_loose(line))) if inside else None
-    tail_parts = [_loose(part) for part in _TITLE_SPLIT.split(title_tag)[1:]]
-    site_like = best is not None and len(_loose(best)) < 10 and any(
-        _loose(best) in part for part in tail_parts)
+              if len(loose(line)) >= 4 and loose(line) in loose_title]
+    best = max(inside, key=lambda line: len(loose(line))) if inside else None
+    tail_parts = [loose(part) for part in _TITLE_SPLIT.split(title_tag)[1:]]
+    site_like = best is not None and len(loose(best)) < 10 and any(
+        loose(best) in part for part in tail_parts)
     if best and not site_like:
         return best
     heading = _longest_heading(root)
-    if heading and loose_title and loose_title in _loose(heading):
+    if heading and loose_title and loose_title in loose(heading):
         return title_tag  # the heading adds a badge (原创, 置顶) to the headline
     if heading:  # the <title> names only the site or column: the main heading is the headline
         return heading
     if best:
         return best
     og = meta.get("og:title") or meta.get("twitter:title")
-    if og and not (loose_title.startswith(_loose(og)) and len(loose_title) > len(_loose(og)) + 2
+    if og and not (loose_title.startswith(loose(og)) and len(loose_title) > len(loose(og)) + 2
                    and not _TITLE_SPLIT.search(title_tag[len(og):len(og) + 3])):
         return _strip_site(og, site)
     return _strip_site(title_tag, site) if title_tag else og
@@ -214,10 +192,6 @@ def _strip_site(title: str, site: str) -> str:
     if len(parts) > 1:
         return max(parts[:-1] if len(parts) > 2 else parts[:1], key=len)
     return title
-
-
-def _loose(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text).lower()
 
 
 def _published(meta: dict[str, str], url: str, title: str | None, text: str, above: str,
@@ -273,33 +247,6 @@ def _source(meta: dict[str, str]) -> str | None:
     return None
 
 
-def _header_byline(text: str, meta: dict[str, str], title: str | None,
-                   source: str | None, margins: tuple[str, str]) -> Byline:
-    """Author labels (作者：X) near the headline or, without one, above the body, else just
-    below it; the author meta tag; or a 来源 that is a person's name, not an organisation."""
-    byline = Byline()
-    start = text.find(title[:12]) if title else -1
-    above, below = margins
-    head = text[start: start + 400] if start >= 0 else above
-    label = _AUTHOR_LABEL.search(head) or _AUTHOR_LABEL.search(below)
-    if label:
-        name = label.group(1)
-        credit = parse_credit(name) or parse_credit("作者 " + name)
-        if credit:
-            byline.merge(credit)
-        elif not re.search(r"\d|来源|日报|网$", name):
-            byline.add("reporters", name)
-    author = meta.get("author", "")
-    if not byline and author and (credit := parse_credit("作者 " + author)):
-        byline.merge(credit)
-    elif not byline and _LATIN_NAMES.match(author):  # "Jane Porter", "Porter, Jane; Li Wei"
-        for name in _NAME_JOIN.split(author):
-            byline.add("reporters", name)
-    if not byline and source and PERSON.match(source):
-        byline.add("reporters", source)
-    return byline
-
-
 def _body_node(root: Selector, override: str | None, title: str | None, stats: TextStats
                ) -> Selector | None:
     if override:
@@ -323,7 +270,4 @@ def _body_lines(node: Selector | None, html: str, stats: TextStats) -> list[str]
     lines = [line.text for line in text_lines(node, aside_within(node.root, stats))
              if _TEXTY.search(line.text) and len(line.text) > 1
              and (not line.mostly_links() or parse_credit(line.text))]
-    for index, line in enumerate(lines):
-        if index and _AFTER_ARTICLE.match(line):  # "相关报道：" and what follows is not the story
-            return lines[:index]
     return lines

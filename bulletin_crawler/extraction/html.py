@@ -158,7 +158,7 @@ def _visible(text: str) -> int:
     return len(text) - sum(map(text.count, (" ", "\t", "\xa0", "\u3000")))
 
 
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
 def _hidden(element: etree._Element) -> bool:

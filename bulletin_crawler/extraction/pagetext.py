@@ -70,7 +70,7 @@ def _blocks(text: str) -> list[list[str]]:
 def _kind(lines: list[str]) -> str:
     if _LEAD.match(lines[0]):
         return "lead"
-    if all(parse_credit(line) for line in lines):
+    if all(parse_credit(line) is not None for line in lines):
         return "credit"
     if all(len(line) <= _HEADLINE_MAX and not _STOP.search(line) for line in lines):
         return "headline"

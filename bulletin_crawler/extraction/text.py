@@ -9,6 +9,7 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # A space between two CJK characters is layout (``综 合``, justified headlines), never meaning.
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
+_NOT_WORD = re.compile(r"[\W_]+")
 SENTENCE_END = "。！？!?…；;”」』）)"
 
 _BOILERPLATE = re.compile(
@@ -60,3 +61,8 @@ def dedupe_paragraphs(lines: list[str]) -> list[str]:
 
 def ends_sentence(line: str) -> bool:
     return bool(line) and line[-1] in SENTENCE_END
+
+
+def loose(text: str) -> str:
+    """Letters and digits only, lower-cased: how headlines and lines are compared."""
+    return _NOT_WORD.sub("", text).lower()

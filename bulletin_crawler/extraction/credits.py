@@ -1,0 +1,253 @@
+"""Where credits stand on a page, each read with the one grammar of :mod:`bylines`.
+
+- in the body: a line that is nothing but a credit, wherever it stands; the lead
+  (``<X>讯（记者 A 通讯员 B）``, ``<地>X月X日电（A、B）``, ``东方网记者曹磊5月13日报道：``);
+  names-only lines at the head (over several lines too); brackets closing a paragraph
+  (``（记者 胡晓蓉）``, ``【责任编辑:张樵苏】``, even broken over two lines) and a caption's
+  ``蔡雪婧/摄``;
+- around the body: the info lines between the headline and the text (``来源：… 作者：…``, a
+  dateline followed by ``[ 黄宇 ]``), post headers (``X 发表于 DATE``, ``本贴由 X 于 DATE``) and
+  the lines after the text (``责任编辑：…``, ``来源：… 编辑：…``);
+- the author meta tag, only for names the page itself shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bulletin_crawler.extraction.bylines import (
+    CLOSERS,
+    HAN,
+    OPENERS,
+    Byline,
+    parse_credit,
+    person_names,
+)
+from bulletin_crawler.extraction.names import Evidence, is_person, normalise_name
+from bulletin_crawler.extraction.text import loose
+
+_BRACKETED = rf"[{re.escape(OPENERS)}](?P<credit>[^{re.escape(OPENERS + CLOSERS)}]{{2,60}})" \
+             rf"[{re.escape(CLOSERS)}]"
+# <X>讯（…）, <X>网讯, <X>融媒体中心讯, <地>X月X日电（…）: the lead credit of a story.
+LEAD = re.compile(rf"^(?P<lead>[^\s，。！？；：,.!?;:{re.escape(OPENERS)}]{{0,24}}?(?:讯|电))"
+                  rf"\s*{_BRACKETED}\s*")
+# 东方网记者曹磊5月13日报道：… / 本报记者罗科发自北京 —— a lead credit without brackets.
+_INLINE_LEAD = re.compile(rf"^(?P<credit>[\w·]{{0,16}}?(?:记者|通讯员)\s*[{HAN}]{{2,4}}"
+                          rf"(?:\s*\d{{1,2}}月\d{{1,2}}日)?(?:发自[{HAN}]{{1,8}}|报道))\s*[：:，,]?")
+# A bracket closing a paragraph: （记者 胡晓蓉）, (编辑：文静), [责任编辑：alonliu], （郭旭）.
+_TAIL_BRACKET = re.compile(rf"{_BRACKETED}\s*$")
+# A caption or line closing on its photographer or writer: … 蔡雪婧/摄, … 马俊峰/文.
+_TAIL_SUFFIX = re.compile(rf"(?:^|\s)(?P<credit>[{HAN}]{{2,4}}\s*/?\s*(?:摄影?|文|图))$")
+_DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+# Post headers of blogs and forums: X 发表于 2005-9-15, 本贴由 X 于 2005年8月12日 …
+_POSTED = re.compile(r"(?:^|\s)(?:楼主[:：]?\s*)?(?P<name>[^\s:：]{2,20})\s*"
+                     r"(?:发表于|发布于|发表时间[:：]?)\s*\d")
+_POSTED_BY = re.compile(r"本[贴帖]由\s*(?P<name>\S{2,20}?)\s*于\s*\d")
+# A label, its colon and one name, inside a longer line.
+_FRAGMENT = re.compile(rf"(?<![{HAN}])(?:作者|撰稿|撰文|发布人|发帖人|楼主|记者|责任编辑|编辑|责编)"
+                       rf"\s*[:：]\s*[^\s|｜,，;；:：()（）\[\]【】]{{2,20}}")
+_HEAD_LINES, _TAIL_LINES, _MAX_CREDIT_LINE = 3, 3, 80
+_MARGIN_LINES = 8  # lines above and below the body where a post's date and credits stand
+
+
+def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
+    """Credits out of body paragraphs, into a :class:`Byline` in page order.
+
+    Lines that are nothing but a credit go wherever they stand; the lead credit of the first
+    paragraphs; a names-only line (or lines) at the head; brackets and suffix credits closing
+    the last paragraphs, and labelled brackets closing any paragraph.
+    """
+    byline = Byline()
+    lines = join_split_brackets(lines)
+    keep: list[str] = []
+    previous: Byline | None = None  # the credit line just above, which a names line continues
+    for index, line in enumerate(lines):
+        at_head = index < _HEAD_LINES and not keep
+        credit = parse_credit(line) if len(line) <= _MAX_CREDIT_LINE else None
+        if credit is None and at_head and previous:
+            credit = _continued(line, previous)
+        if credit is None and index < 2 and not keep:
+            credit = parse_credit(line, bare="authors")
+        if credit is not None:
+            byline.merge(credit)
+            previous = credit
+            continue
+        previous = None
+        if index < _HEAD_LINES:
+            line = _lift_lead(line, byline)
+        line = _lift_tail(line, byline, bare_ok=index >= len(lines) - _TAIL_LINES)
+        if line:
+            keep.append(line)
+    return keep, byline
+
+
+def _continued(line: str, previous: Byline) -> Byline | None:
+    """A line of bare names right under a credit line continues it (a byline over lines)."""
+    names = person_names(line, Evidence.BARE) if len(line) <= 20 else None
+    if not names:
+        return None
+    roles = previous.roles_of(previous.authors[-1]) or ["authors"]
+    continued = Byline()
+    for name in names:
+        for role in roles:
+            continued.add(role, name)
+    return continued
+
+
+def _lift_lead(line: str, byline: Byline) -> str:
+    lead = LEAD.match(line)
+    if lead and (credit := parse_credit(lead.group("credit"), bare="reporters")) is not None:
+        byline.merge(credit)
+        return lead.group("lead") + line[lead.end():]
+    inline = _INLINE_LEAD.match(line)
+    if inline and (credit := parse_credit(inline.group("credit"))):
+        byline.merge(credit)
+        return line[inline.end():]
+    return line
+
+
+def _lift_tail(line: str, byline: Byline, bare_ok: bool) -> str:
+    """Credits closing a line: bracketed ones (bare names only near the end of the text) and
+    a caption's ``X/摄``."""
+    while tail := _TAIL_BRACKET.search(line):  # （记者 X）（编辑：Y） can close a line together
+        credit = parse_credit(tail.group("credit"), bare="authors" if bare_ok else None)
+        if credit is None:
+            break
+        byline.merge(credit)
+        line = line[: tail.start()].rstrip()
+    suffix = _TAIL_SUFFIX.search(line)
+    if suffix and (credit := parse_credit(suffix.group("credit"))):
+        byline.merge(credit)
+        line = line[: suffix.start()].rstrip()
+    return line
+
+
+def join_split_brackets(lines: list[str]) -> list[str]:
+    """``【责任编辑:张樵苏`` + ``】`` and ``[`` + ``责编：张倩 ]``: a short bracket that a layout
+    broke over two lines is one line again."""
+    joined: list[str] = []
+    for line in lines:
+        if (joined and len(joined[-1]) <= 40 and len(line) <= 40
+                and _unclosed(joined[-1]) > 0 and _unclosed(joined[-1] + line) == 0):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def _unclosed(text: str) -> int:
+    return sum(map(text.count, OPENERS)) - sum(map(text.count, CLOSERS))
+
+
+def page_margins(page_lines: list[str], lines: list[str], title: str | None
+                 ) -> tuple[list[str], list[str]]:
+    """The page lines just above the body (under the headline: a dateline, a post's header)
+    and just below it (编辑/来源/作者 lines)."""
+    if not lines:
+        return [], []
+    start = _find_line(page_lines, lines[0], 0, len(page_lines))
+    if start is None:
+        return [], []
+    # the body's lines are a run of the page's, with some lines (links, asides) left out
+    last = start + len(lines) - 1
+    end = _find_line(page_lines, lines[-1], last, len(page_lines))
+    if end is None:
+        end = _find_line(page_lines, lines[-1], start, last + 1)
+    key = loose(title or "")
+    top = max(start - _MARGIN_LINES, 0)
+    for index in range(start - 1, top - 1, -1):  # nothing above the headline belongs here
+        if key and loose(page_lines[index]) == key:
+            top = index + 1
+            break
+    bottom = (end if end is not None else last) + 1
+    return page_lines[top:start], page_lines[bottom: bottom + _MARGIN_LINES]
+
+
+def _find_line(page_lines: list[str], line: str, start: int, stop: int) -> int | None:
+    """The first page line from ``start`` that is ``line``, or holds its opening words."""
+    opening = line[:20] if len(line) >= 10 else None
+    for index in range(start, min(stop, len(page_lines))):
+        if page_lines[index] == line or opening and opening in page_lines[index]:
+            return index
+    return None
+
+
+def page_byline(body: Byline, margins: tuple[list[str], list[str]], meta_author: str,
+                text: str, source: str | None) -> Byline:
+    """Every credit of the page in page order: the info lines above the text, the body's own,
+    the lines after it; the author meta tag for names the page shows; else a 来源 that is a
+    person."""
+    above, below = margins
+    byline = margin_credits(above, under_headline=True)
+    byline.merge(body)
+    byline.merge(margin_credits(below))
+    if not byline:
+        byline.merge(meta_credit(meta_author, text))
+    if not byline:
+        byline.merge(source_person(source))
+    return byline
+
+
+def margin_credits(lines: list[str], under_headline: bool = False) -> Byline:
+    """Credits on the lines around the text: info lines under the headline (and a line of
+    bare names there), a post header, the editor and source lines after the text."""
+    byline = Byline()
+    for line in join_split_brackets(lines):
+        credit = parse_credit(line) if len(line) <= _MAX_CREDIT_LINE else None
+        if credit is None and under_headline and len(line) <= 20:
+            credit = parse_credit(line, bare="authors")
+        if credit is None and _DATED.search(line):  # 2020-01-01 10:00 来源：… [ 黄宇 ]
+            bracket = _TAIL_BRACKET.search(line)
+            credit = bracket and parse_credit(bracket.group("credit"), bare="authors")
+            credit = credit or post_author(line)
+        if credit is None:  # a credit inside a longer line: … 作者：X | 阅读(12) …
+            credit = _labelled_fragments(line)
+        if credit:
+            byline.merge(credit)
+        elif credit is not None:
+            byline.source = byline.source or credit.source
+    return byline
+
+
+def _labelled_fragments(line: str) -> Byline | None:
+    """``作者：X``, ``编辑：Y`` standing inside a longer line, each read on its own."""
+    found = None
+    for fragment in _FRAGMENT.finditer(line):
+        credit = parse_credit(fragment.group(0))
+        if credit:
+            found = found or Byline()
+            found.merge(credit)
+    return found
+
+
+def post_author(text: str) -> Byline | None:
+    """The poster a blog or forum header names before the post's date."""
+    for pattern in (_POSTED_BY, _POSTED):
+        match = pattern.search(text)
+        name = normalise_name(match.group("name")) if match else ""
+        if name and is_person(name, Evidence.LABELLED):
+            byline = Byline()
+            byline.add("authors", name)
+            return byline
+    return None
+
+
+def meta_credit(author: str, page_text: str) -> Byline:
+    """The author meta tag: its names that the page shows too (a CMS fills the tag with the
+    account that typed the story, whose name appears nowhere on the page)."""
+    credit = parse_credit(author, bare="authors") or Byline()
+    shown = Byline()
+    visible = normalise_name(page_text)
+    for name in credit.authors:
+        if name in visible:
+            for role in credit.roles_of(name) or ["authors"]:
+                shown.add(role, name)
+    return shown
+
+
+def source_person(source: str | None) -> Byline:
+    """``来源：尹娟``: a source that is a person's name (known surname) credits its writer."""
+    byline = Byline()
+    if source and is_person(normalise_name(source), Evidence.BARE):
+        byline.add("authors", normalise_name(source))
+    return byline
