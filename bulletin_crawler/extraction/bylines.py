@@ -35,15 +35,17 @@ HAN = r"\u3400-\u9fff\uf900-\ufaff"
 # label → what it credits ("authors" alone: a writer whose role the page does not say)
 _LABELS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("本报记者", "本刊记者", "本台记者", "本网记者", "特约记者", "见习记者",
-                     "实习记者", "首席记者", "全媒体记者", "融媒体记者", "驻站记者", "驻地记者",
+                     "实习记者", "首席记者", "全媒体记者", "融媒体记者", "融媒记者", "全媒记者",
+                     "驻站记者", "驻地记者",
                      "记者", "实习生"), ("reporters",)),
     **dict.fromkeys(("特约通讯员", "通讯员"), ("correspondents",)),
     **dict.fromkeys(("责任编辑", "本版责编", "本版编辑", "值班编辑", "网络编辑", "编辑", "责编",
                      "校对", "审核", "审校", "审稿", "初审", "复审", "终审", "选稿", "主编",
-                     "出品人", "出品", "监制", "编审"), ("editors",)),
+                     "出品人", "出品", "监制", "编审", "策划", "统筹"), ("editors",)),
     **dict.fromkeys(("摄影", "摄像", "图片", "图", "摄"), ("photographers",)),
     **dict.fromkeys(("文/图", "图/文", "文图"), ("authors", "photographers")),
     **dict.fromkeys(("作者", "撰文", "执笔人", "执笔", "撰稿人", "撰稿", "编译", "文字", "文",
+                     "整理", "口述", "翻译", "译者", "制图", "绘图", "插图", "漫画",
                      "发布人", "发帖人", "楼主", "by", "von", "par", "por", "author", "autor",
                      "автор"), ("authors",)),
     **dict.fromkeys(("本文来源于", "来源于", "信息来源", "来源", "稿源", "出处", "转自",
@@ -56,7 +58,7 @@ _SKIPPED = ("发布时间", "发布日期", "发表时间", "发表日期", "发
             "阅读", "字号")
 # One-character roles are roles only where the page marks them: 文：/文/… before names,
 # /文 or 摄 right after them.
-_SHORT_PREFIX = rf"(?<![{HAN}A-Za-z])(?:文|图)(?=\s*[:：︱|/])"
+_SHORT_PREFIX = rf"(?<![{HAN}A-Za-z])(?:文|图)(?=\s*[:：︱|/丨—])"
 _SHORT_SUFFIX = rf"(?<=/)\s*(?:文|图|摄影?)(?=$|[\s)）\]】])|(?<=[{HAN}\s])摄(?=$|[\s)）\]】])"
 _LATIN_LABEL = r"(?i:(?<![\w])(?:by|von|par|por|author|autor|автор)\b:?)"
 _WORDS = sorted((word for word in (*_LABELS, *_SKIPPED) if len(word) > 1 and word.isascii() is
@@ -64,15 +66,16 @@ _WORDS = sorted((word for word in (*_LABELS, *_SKIPPED) if len(word) > 1 and wor
 _LABEL_RE = re.compile(
     rf"(?P<combo>文\s*/\s*图|图\s*/\s*文)"
     rf"|(?P<short>{_SHORT_PREFIX}|{_SHORT_SUFFIX})"
-    rf"|(?P<word>{'|'.join(map(re.escape, _WORDS))})"
+    rf"|(?P<word>{'|'.join(map(re.escape, _WORDS))})(?!报道)"  # 摄影报道 is no label
     rf"|(?P<latin>{_LATIN_LABEL})"
     rf"|(?<!\S)(?P<other>[{HAN}]{{2,5}})(?=\s*[:：])")  # any 标签： opening a line or a field
-_SEPARATOR = r"[:：︱|/—]"  # NFKC turns ︱ into —
+_SEPARATOR = r"[:：︱|/—丨]"  # NFKC turns ︱ into —; 丨 is a Han stroke used as a bar
 _AFTER_LABEL = re.compile(rf"^\s*{_SEPARATOR}")
 # An outlet written right before a role: 本报 / 新华社 / 中青报·中青网 / 光明日报 / 51offer.
-_OUTLET = re.compile(r"^(?:[\w·•]{0,20}(?:报|网|社|台|端|中心|新闻|频道|杂志|周刊|电台|广播)"
+_OUTLET = re.compile(r"^(?:[\w·•]{0,20}(?:报|网|社|台|端|中心|新闻|频道|杂志|周刊|电台|广播|视频)"
                      r"|本报|本刊|本台|本网|本站|央视|央广|[A-Za-z0-9]{2,12})$")
-_LABEL_PUNCT = " :：︱|/—"
+_LABEL_PUNCT = " :：︱|/—丨"
+_MAX_BARE_NAMES = 4
 _BULLETS = "□■▲◆●◇○★☆▶►·•-—|｜ \u3000"
 # Words that may stand before a credit: 整合 记者 X, 综合 X.
 _LEADING_WORDS = re.compile(r"^(?:整合|综合|据)\s+")
@@ -80,7 +83,7 @@ _DATETIME = re.compile(r"^\s*\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s
                        r"(?:\s*\d{1,2}[:：时]\d{2}(?:[:：分]\d{2})?)?\s*")
 _TRAILER = re.compile(rf"\s*(?:发自[{HAN}]{{1,8}}|\d{{1,2}}月\d{{1,2}}日\S*|"
                       rf"[{HAN}]{{0,8}}报道|[{HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日电)\s*$")
-_NAME_SPLIT = re.compile(r"[\s、，,;；/|︱—]+")
+_NAME_SPLIT = re.compile(r"[\s、，,;；/|︱—丨]+")
 _LATIN_SPLIT = re.compile(r"\s*(?:[,;、，；/|&＆]|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*",
                           re.IGNORECASE)
 _CODE_SUFFIX = re.compile(r"[_\-]?[A-Za-z]*\d+[A-Za-z\d]*$")
@@ -148,7 +151,9 @@ def parse_credit(text: str, bare: str | None = None) -> Byline | None:
         if bare is None:
             return None
         names = person_names(text, Evidence.BARE)
-        return _credit([_Group((bare,), names, Evidence.BARE)]) if names else None
+        if not names or len(names) > _MAX_BARE_NAMES:  # five bare names are a list, no byline
+            return None
+        return _credit([_Group((bare,), names, Evidence.BARE)])
     head = text[: labels[0].start()]
     groups: list[_Group] = []
     if not _valid_head(head, labels[0], groups):
@@ -167,6 +172,8 @@ def parse_credit(text: str, bare: str | None = None) -> Byline | None:
             continue
         if not value.strip(_LABEL_PUNCT) and _credits_before(label, roles, groups):
             continue
+        if value[:1] not in _LABEL_PUNCT and not set(roles) & {"reporters", "correspondents"}:
+            return None  # 作者简介, 摄影作品展: only a reporter's label runs into the name
         evidence = Evidence.LABELLED if _AFTER_LABEL.match(value) else Evidence.ROLE
         names = person_names(_TRAILER.sub("", value), evidence)
         if names is None:
@@ -263,7 +270,9 @@ def _organisation(token: str) -> bool:
 
 
 def _source_value(value: str) -> str | None:
-    value = re.sub(r"\s*\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}.*$", "", value)
+    """A source as the page names it, without the date or a bracket that follows it."""
+    value = re.sub(rf"\s*(?:\d{{2,4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}|[|｜{re.escape(OPENERS)}]).*$", "",
+                   value)
     value = value.strip(_LABEL_PUNCT)
     return value or None
 

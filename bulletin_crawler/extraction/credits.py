@@ -32,8 +32,9 @@ _BRACKETED = rf"[{re.escape(OPENERS)}](?P<credit>[^{re.escape(OPENERS + CLOSERS)
 LEAD = re.compile(rf"^(?P<lead>[^\s，。！？；：,.!?;:{re.escape(OPENERS)}]{{0,24}}?(?:讯|电))"
                   rf"\s*{_BRACKETED}\s*")
 # 东方网记者曹磊5月13日报道：… / 本报记者罗科发自北京 —— a lead credit without brackets.
-_INLINE_LEAD = re.compile(rf"^(?P<credit>[\w·]{{0,16}}?(?:记者|通讯员)\s*[{HAN}]{{2,4}}"
-                          rf"(?:\s*\d{{1,2}}月\d{{1,2}}日)?(?:发自[{HAN}]{{1,8}}|报道))\s*[：:，,]?")
+_INLINE_LEAD = re.compile(rf"^(?P<lead>[^\s，。！？]{{1,12}}?讯\s+)?"
+                          rf"(?P<credit>[\w·]{{0,16}}?(?:记者|通讯员)\s*[{HAN}]{{2,4}}"
+                          rf"(?:\s*\d{{1,2}}月\d{{1,2}}日)?\s*(?:发自[{HAN}]{{1,8}}|报道))\s*[：:，,]?")
 # A bracket closing a paragraph: （记者 胡晓蓉）, (编辑：文静), [责任编辑：alonliu], （郭旭）.
 _TAIL_BRACKET = re.compile(rf"{_BRACKETED}\s*$")
 # A caption or line closing on its photographer or writer: … 蔡雪婧/摄, … 马俊峰/文.
@@ -102,7 +103,7 @@ def _lift_lead(line: str, byline: Byline) -> str:
     inline = _INLINE_LEAD.match(line)
     if inline and (credit := parse_credit(inline.group("credit"))):
         byline.merge(credit)
-        return line[inline.end():]
+        return (inline.group("lead") or "").rstrip() + line[inline.end():]
     return line
 
 
@@ -193,20 +194,26 @@ def margin_credits(lines: list[str], under_headline: bool = False) -> Byline:
     bare names there), a post header, the editor and source lines after the text."""
     byline = Byline()
     for line in join_split_brackets(lines):
-        credit = parse_credit(line) if len(line) <= _MAX_CREDIT_LINE else None
-        if credit is None and under_headline and len(line) <= 20:
-            credit = parse_credit(line, bare="authors")
-        if credit is None and _DATED.search(line):  # 2020-01-01 10:00 来源：… [ 黄宇 ]
-            bracket = _TAIL_BRACKET.search(line)
-            credit = bracket and parse_credit(bracket.group("credit"), bare="authors")
-            credit = credit or post_author(line)
-        if credit is None:  # a credit inside a longer line: … 作者：X | 阅读(12) …
-            credit = _labelled_fragments(line)
+        whole = parse_credit(line) if len(line) <= _MAX_CREDIT_LINE else None
+        if whole is not None:
+            byline.source = byline.source or whole.source
+        readings = (
+            lambda: whole,
+            lambda: parse_credit(line, bare="authors") if under_headline and len(line) <= 20
+            else None,
+            lambda: _dateline_bracket(line),  # 2020-01-01 10:00 来源：… [ 黄宇 ]
+            lambda: post_author(line),  # X 发表于 2005-9-15
+            lambda: _labelled_fragments(line),  # … 作者：X | 阅读(12) …
+        )
+        credit = next((found for reading in readings if (found := reading())), None)
         if credit:
             byline.merge(credit)
-        elif credit is not None:
-            byline.source = byline.source or credit.source
     return byline
+
+
+def _dateline_bracket(line: str) -> Byline | None:
+    bracket = _TAIL_BRACKET.search(line) if _DATED.search(line) else None
+    return parse_credit(bracket.group("credit"), bare="authors") if bracket else None
 
 
 def _labelled_fragments(line: str) -> Byline | None:

@@ -33,6 +33,13 @@ COMPOUND_SURNAMES = frozenset({
     "呼延", "万俟", "闻人", "太史", "西门", "百里", "东郭", "公冶", "濮阳", "淳于", "单于",
     "拓跋", "完颜", "司空", "第五", "乐正", "梁丘", "左丘", "谷梁", "羊舌", "微生", "巫马",
 })
+# Tibetan names have no surname: two given names of this common stock (格桑边觉, 次仁卓玛).
+TIBETAN_NAMES = frozenset({
+    "格桑", "边觉", "次仁", "卓玛", "扎西", "多吉", "央金", "旦增", "丹增", "顿珠", "尼玛", "达瓦",
+    "边巴", "普布", "拉姆", "德吉", "平措", "洛桑", "索朗", "白玛", "强巴", "巴桑", "益西", "曲珍",
+    "琼达", "仁青", "次旦", "朗杰", "加措", "嘉措", "贡嘎", "群培", "罗布", "米玛", "桑珠", "旺堆",
+    "欧珠", "拉巴", "次珠", "布赤", "措姆", "德庆", "卓嘎", "央宗", "玉珍", "巴珠", "次央", "多布杰",
+})
 # Credited without being a person: outlets, desks and placeholders. A credit may name them
 # (作者：网易, 来源：本站); they are skipped, never stored.
 NOT_PEOPLE = frozenset({
@@ -118,6 +125,8 @@ def has_surname(name: str) -> bool:
 def _chinese(name: str, evidence: Evidence) -> bool:
     if _ORG_ENDINGS.search(name) or any(word in name for word in NOT_NAMES if len(word) > 2):
         return False
+    if len(name) == 4 and name[:2] in TIBETAN_NAMES and name[2:] in TIBETAN_NAMES:
+        return True
     if has_surname(name):  # four characters: a compound surname, or a label vouches for it
         return len(name) <= 3 or name[:2] in COMPOUND_SURNAMES or evidence is not Evidence.BARE
     # a pen name (眉间尺, 春春): only right after a label and its colon
