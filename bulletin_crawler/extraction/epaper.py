@@ -26,11 +26,14 @@ from bulletin_crawler.extraction.html import (
     ExtractionError,
     block_lines,
     comment_block,
+    page_lines,
     select,
     selector,
+    title_tag,
 )
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, squeeze_cjk
+from bulletin_crawler.extraction.titles import choose_headline
 from bulletin_crawler.urls import strip_ignored_params
 
 _EDITION = re.compile(r"(?:第\s*)?(?<![\dA-Za-z])([A-Za-z]{0,2}\s*\d{1,3})\s*(?:版\s*[：:]?|[：:])\s*"
@@ -154,6 +157,9 @@ def parse_article(html: str, url: str, issue_date: date | None = None,
     paragraphs = _body(root, html, overrides.get("body"))
     kicker, title, subtitle = _headlines(root, overrides)
     title = title or props.get("title")
+    if not title:  # a page with e-paper markers but none of the headline skins
+        headline = choose_headline(root, {}, title_tag(root), page_lines(root), url)
+        kicker, title, subtitle = headline.kicker, headline.title, headline.subtitle
     if not title and not paragraphs:
         raise ExtractionError("no Founder ENP headline or body container on the page")
     extracted = Extracted(
@@ -170,10 +176,8 @@ def parse_article(html: str, url: str, issue_date: date | None = None,
     # the property block's author: a credit (记者 X) or bare names, whose role it does not say
     credit = parse_credit(props.get("author", ""), bare="authors") or Byline()
     credit.merge(extracted.byline)
-    body = root.xpath("//body")
-    page_lines = block_lines(body[0]) if body else []
-    extracted.byline = page_byline(credit, page_margins(page_lines, paragraphs, title), "",
-                                   "", extracted.source)
+    extracted.byline = page_byline(credit, page_margins(page_lines(root), paragraphs, title),
+                                   "", "", extracted.source)
     extracted.source = extracted.source or extracted.byline.source
     return extracted
 
@@ -219,7 +223,7 @@ def _headlines(root: Selector, overrides: dict[str, str]
             kicker, subtitle = _text(root, kicker_query), _text(root, subtitle_query)
             break
     if title is None:
-        title = _text(root, "//div[@id='art_title'] | //div[contains(@class,'biaoti')] | //h1")
+        title = _text(root, "//div[@id='art_title'] | //div[contains(@class,'biaoti')]")
     return (picked.get("kicker", kicker), picked.get("title", title),
             picked.get("subtitle", subtitle))
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from parsel import Selector
 
-from bulletin_crawler.extraction.bylines import Byline, parse_credit
+from bulletin_crawler.extraction.bylines import parse_credit
 from bulletin_crawler.extraction.credits import page_byline, page_margins
 from bulletin_crawler.extraction.dates import (
     SHANGHAI,
@@ -29,12 +29,15 @@ from bulletin_crawler.extraction.html import (
     ExtractionError,
     block_lines,
     comment_block,
+    page_lines,
     select,
     selector,
     text_lines,
+    title_tag,
 )
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, ends_sentence, loose
+from bulletin_crawler.extraction.titles import choose_headline
 
 _META_DATE = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
               "article:published_time", "og:release_date", "datepublished", "dc.date",
@@ -50,8 +53,6 @@ _MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_E
 _DATE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发表日期|发表于|发稿时间|时间|日期|更新时间)\s*[:：]?\s*"
                          r"(\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                          r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜—–»›>]+|--+|\s-\s|\s·\s)\s*")
-_SITE_PREFIX = re.compile(r"^(.{2,30}?)(?:——|--|—|_|\|)")
 _WECHAT_CT = re.compile(r"var\s+ct\s*=\s*\"(\d{10})\"")
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _HEAD_LINES, _KICKER_MAX = 3, 30
@@ -69,23 +70,24 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     root = selector(html)
     overrides = overrides or {}
     meta = _meta(root)
-    title_tag = clean_line(" ".join(root.xpath("//title//text()").getall())
-                           or root.xpath("/html/body/*[1][self::text]/@title").get(""))
-    page_lines = _page_lines(root)
-    title = _override(root, overrides, "title") or _title(root, meta, title_tag, page_lines)
+    tag = title_tag(root) or clean_line(root.xpath("/html/body/*[1][self::text]/@title").get(""))
+    lines_of_page = page_lines(root)
+    headline = choose_headline(root, meta, tag, lines_of_page, url)
+    title = _override(root, overrides, "title") or headline.title
     stats = TextStats(root.root)
     body_node = _body_node(root, overrides.get("body"), title, stats)
     lines = _body_lines(body_node, html, stats)
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
-    text = "\n".join(page_lines)
+    text = "\n".join(lines_of_page)
     override_date = _override(root, overrides, "published_at")
-    margins = page_margins(page_lines, lines, title)
+    margins = page_margins(lines_of_page, lines, title)
     published = (parse_datetime(override_date) if override_date else None) or _published(
         meta, url, title, text, "\n".join(margins[0]), html)
-    lines, kicker = _trim_head(lines, title)
+    lines, kicker = _trim_head(lines, title, headline.subtitle)
     extracted = Extracted(
-        url=url, title=title, kicker=kicker, paragraphs=lines, published_at=published,
+        url=url, title=title, kicker=headline.kicker or kicker, subtitle=headline.subtitle,
+        paragraphs=lines, published_at=published,
         source=_source(meta), column=meta.get("columnname"),
     )
     finish(extracted)
@@ -95,13 +97,17 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     return extracted
 
 
-def _trim_head(lines: list[str], title: str | None) -> tuple[list[str], str | None]:
+def _trim_head(lines: list[str], title: str | None, subtitle: str | None = None
+               ) -> tuple[list[str], str | None]:
     """The first lines of a text block often repeat the page's header: a breadcrumb, the
-    headline, a dateline (发布时间：… 来源：…) or a bare date. They are not the article's text;
-    a short line standing right above the repeated headline is its kicker (引题)."""
-    key = loose(title or "")
+    headline and its subtitle, a dateline (发布时间：… 来源：…) or a bare date. They are not
+    the article's text; a short line standing right above the repeated headline is its kicker
+    (引题)."""
+    key, deck = loose(title or ""), loose(subtitle or "")
     head, kicker = [], None
     for line in lines[:_HEAD_LINES]:
+        if deck and loose(line) == deck:
+            continue
         if key and loose(line) == key:
             if head and len(head[-1]) <= _KICKER_MAX and not ends_sentence(head[-1]):
                 kicker = head.pop()
@@ -130,68 +136,6 @@ def _meta(root: Selector) -> dict[str, str]:
         if name and content and name not in found:
             found[name] = content
     return found
-
-
-def _title(root: Selector, meta: dict[str, str], title_tag: str, page_lines: list[str]
-           ) -> str | None:
-    site = meta.get("sitename", "")
-    article_title = meta.get("articletitle")
-    if article_title:
-        if site and article_title.startswith(site):
-            article_title = re.sub(r"^[—\-_|:：\s]+", "", article_title[len(site):])
-        return article_title or None
-    loose_title = loose(title_tag)
-    if not loose_title:  # no <title>: the highest-level heading, first in the page
-        for level in ("h1", "h2", "h3"):
-            found = [h for h in _headings(root, f"//{level}") if len(h) >= 4]
-            if found:
-                return found[0]
-    inside = [line for line in _title_candidates(root, page_lines)
-              if len(loose(line)) >= 4 and loose(line) in loose_title]
-    best = max(inside, key=lambda line: len(loose(line))) if inside else None
-    tail_parts = [loose(part) for part in _TITLE_SPLIT.split(title_tag)[1:]]
-    site_like = best is not None and len(loose(best)) < 10 and any(
-        loose(best) in part for part in tail_parts)
-    if best and not site_like:
-        return best
-    heading = _longest_heading(root)
-    if heading and loose_title and loose_title in loose(heading):
-        return title_tag  # the heading adds a badge (原创, 置顶) to the headline
-    if heading:  # the <title> names only the site or column: the main heading is the headline
-        return heading
-    if best:
-        return best
-    og = meta.get("og:title") or meta.get("twitter:title")
-    if og and not (loose_title.startswith(loose(og)) and len(loose_title) > len(loose(og)) + 2
-                   and not _TITLE_SPLIT.search(title_tag[len(og):len(og) + 3])):
-        return _strip_site(og, site)
-    return _strip_site(title_tag, site) if title_tag else og
-
-
-def _headings(root: Selector, query: str = "//h1 | //h2 | //h3 | //h4 | //h5 | //h6"
-              ) -> list[str]:
-    return [clean_line(" ".join(h.xpath(".//text()").getall())) for h in root.xpath(query)]
-
-
-def _longest_heading(root: Selector) -> str | None:
-    headings = [h for h in _headings(root) if 6 <= len(h) <= 80]
-    return max(headings, key=len) if headings else None
-
-
-def _title_candidates(root: Selector, page_lines: list[str]) -> list[str]:
-    """Headings, then every short text line of the page: the headline as shown is one of them."""
-    return [line for line in _headings(root, "//h1 | //h2 | //h3 | //h4") + page_lines
-            if 4 <= len(line) <= 120]
-
-
-def _strip_site(title: str, site: str) -> str:
-    """``标题_网易新闻`` → ``标题``; ``保定市人民政府网——标题`` → ``标题``."""
-    if site and title.startswith(site):
-        title = re.sub(r"^[—\-_|:：\s]+", "", title[len(site):]) or title
-    parts = [part for part in _TITLE_SPLIT.split(title) if part]
-    if len(parts) > 1:
-        return max(parts[:-1] if len(parts) > 2 else parts[:1], key=len)
-    return title
 
 
 def _published(meta: dict[str, str], url: str, title: str | None, text: str, above: str,
@@ -233,11 +177,6 @@ def _iso(value: str) -> date | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
     except ValueError:
         return None
-
-
-def _page_lines(root: Selector) -> list[str]:
-    body = root.xpath("//body")
-    return block_lines(body[0]) if body else []
 
 
 def _source(meta: dict[str, str]) -> str | None:

@@ -68,6 +68,17 @@ def select(root: Selector, query: str) -> SelectorList[Selector]:
     return root.css(query)
 
 
+def page_lines(root: Selector) -> list[str]:
+    """The text of a whole page's ``<body>`` as lines."""
+    body = root.xpath("//body")
+    return block_lines(body[0]) if body else []
+
+
+def title_tag(root: Selector) -> str:
+    """The document's ``<title>`` (not the ``<title>`` of an SVG icon in the body)."""
+    return " ".join(" ".join(root.xpath("(//head/title | //title)[1]//text()").getall()).split())
+
+
 class Line(NamedTuple):
     """One line of an element's text and how many of its characters stand inside links."""
 
