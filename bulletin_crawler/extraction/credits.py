@@ -23,8 +23,8 @@ from bulletin_crawler.extraction.bylines import (
     parse_credit,
     person_names,
 )
+from bulletin_crawler.extraction.layout import Margins
 from bulletin_crawler.extraction.names import Evidence, is_person, normalise_name
-from bulletin_crawler.extraction.text import loose
 
 _BRACKETED = rf"[{re.escape(OPENERS)}](?P<credit>[^{re.escape(OPENERS + CLOSERS)}]{{2,60}})" \
              rf"[{re.escape(CLOSERS)}]"
@@ -48,7 +48,6 @@ _POSTED_BY = re.compile(r"本[贴帖]由\s*(?P<name>\S{2,20}?)\s*于\s*\d")
 _FRAGMENT = re.compile(rf"(?<![{HAN}])(?:作者|撰稿|撰文|发布人|发帖人|楼主|记者|责任编辑|编辑|责编)"
                        rf"\s*[:：]\s*[^\s|｜,，;；:：()（）\[\]【】]{{2,20}}")
 _HEAD_LINES, _TAIL_LINES, _MAX_CREDIT_LINE = 3, 3, 80
-_MARGIN_LINES = 8  # lines above and below the body where a post's date and credits stand
 
 
 def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
@@ -140,48 +139,14 @@ def _unclosed(text: str) -> int:
     return sum(map(text.count, OPENERS)) - sum(map(text.count, CLOSERS))
 
 
-def page_margins(page_lines: list[str], lines: list[str], title: str | None
-                 ) -> tuple[list[str], list[str]]:
-    """The page lines just above the body (under the headline: a dateline, a post's header)
-    and just below it (编辑/来源/作者 lines)."""
-    if not lines:
-        return [], []
-    start = _find_line(page_lines, lines[0], 0, len(page_lines))
-    if start is None:
-        return [], []
-    # the body's lines are a run of the page's, with some lines (links, asides) left out
-    last = start + len(lines) - 1
-    end = _find_line(page_lines, lines[-1], last, len(page_lines))
-    if end is None:
-        end = _find_line(page_lines, lines[-1], start, last + 1)
-    key = loose(title or "")
-    top = max(start - _MARGIN_LINES, 0)
-    for index in range(start - 1, top - 1, -1):  # nothing above the headline belongs here
-        if key and loose(page_lines[index]) == key:
-            top = index + 1
-            break
-    bottom = (end if end is not None else last) + 1
-    return page_lines[top:start], page_lines[bottom: bottom + _MARGIN_LINES]
-
-
-def _find_line(page_lines: list[str], line: str, start: int, stop: int) -> int | None:
-    """The first page line from ``start`` that is ``line``, or holds its opening words."""
-    opening = line[:20] if len(line) >= 10 else None
-    for index in range(start, min(stop, len(page_lines))):
-        if page_lines[index] == line or opening and opening in page_lines[index]:
-            return index
-    return None
-
-
-def page_byline(body: Byline, margins: tuple[list[str], list[str]], meta_author: str,
-                text: str, source: str | None) -> Byline:
+def page_byline(body: Byline, margins: Margins, meta_author: str, text: str,
+                source: str | None) -> Byline:
     """Every credit of the page in page order: the info lines above the text, the body's own,
     the lines after it; the author meta tag for names the page shows; else a 来源 that is a
     person."""
-    above, below = margins
-    byline = margin_credits(above, under_headline=True)
+    byline = margin_credits(margins.under_title, under_headline=True)
     byline.merge(body)
-    byline.merge(margin_credits(below))
+    byline.merge(margin_credits(margins.below))
     if not byline:
         byline.merge(meta_credit(meta_author, text))
     if not byline:

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from bulletin_crawler.extraction.bylines import Byline, parse_credit
-from bulletin_crawler.extraction.credits import page_byline, page_margins
+from bulletin_crawler.extraction.credits import page_byline
 from bulletin_crawler.extraction.dates import date_from_url, parse_datetime
 from bulletin_crawler.extraction.html import (
     ExtractionError,
@@ -31,6 +31,7 @@ from bulletin_crawler.extraction.html import (
     selector,
     title_tag,
 )
+from bulletin_crawler.extraction.layout import page_margins
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, squeeze_cjk
 from bulletin_crawler.extraction.titles import choose_headline

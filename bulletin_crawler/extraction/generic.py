@@ -12,16 +12,12 @@ Layers (FORMATS.md §4, GNE/readability ideas, our own rules):
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 from parsel import Selector
 
 from bulletin_crawler.extraction.bylines import parse_credit
-from bulletin_crawler.extraction.credits import page_byline, page_margins
+from bulletin_crawler.extraction.credits import page_byline
 from bulletin_crawler.extraction.dates import (
-    SHANGHAI,
-    date_from_url,
-    iter_datetimes,
     parse_datetime,
 )
 from bulletin_crawler.extraction.density import TextStats, aside_within, densest
@@ -35,14 +31,12 @@ from bulletin_crawler.extraction.html import (
     text_lines,
     title_tag,
 )
+from bulletin_crawler.extraction.layout import page_margins
+from bulletin_crawler.extraction.published import published as choose_date
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, ends_sentence, loose
 from bulletin_crawler.extraction.titles import choose_headline
 
-_META_DATE = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
-              "article:published_time", "og:release_date", "datepublished", "dc.date",
-              "dc.date.issued", "date", "firstpublishedtime", "releasedate", "og:time")
-_META_MODIFIED = ("dateupdate", "datemodified", "article:modified_time", "lastmodified")
 _META_SOURCE = ("contentsource", "source", "article:source")
 _META_AUTHOR = ("author", "article:author", "dc.creator")
 _MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
@@ -50,10 +44,6 @@ _MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_E
                 "//div[contains(@class, 'news_content_content')]",
                 "//founder-content", "//div[@id='ozoom']",
                 "//*[@itemprop='articleBody']")
-_DATE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发表日期|发表于|发稿时间|时间|日期|更新时间)\s*[:：]?\s*"
-                         r"(\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
-                         r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
-_WECHAT_CT = re.compile(r"var\s+ct\s*=\s*\"(\d{10})\"")
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _HEAD_LINES, _KICKER_MAX = 3, 30
 # A dateline at the top of a text: "2022-05-18 | Petra Schulz", "12.03.2024, Redaktion".
@@ -82,8 +72,8 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     text = "\n".join(lines_of_page)
     override_date = _override(root, overrides, "published_at")
     margins = page_margins(lines_of_page, lines, title)
-    published = (parse_datetime(override_date) if override_date else None) or _published(
-        meta, url, title, text, "\n".join(margins[0]), html)
+    published = (parse_datetime(override_date) if override_date else None) or choose_date(
+        meta, html, url, margins, text)
     lines, kicker = _trim_head(lines, title, headline.subtitle)
     extracted = Extracted(
         url=url, title=title, kicker=headline.kicker or kicker, subtitle=headline.subtitle,
@@ -136,47 +126,6 @@ def _meta(root: Selector) -> dict[str, str]:
         if name and content and name not in found:
             found[name] = content
     return found
-
-
-def _published(meta: dict[str, str], url: str, title: str | None, text: str, above: str,
-               html: str) -> date | datetime | None:
-    """Meta publish date > the publish time a page script holds (WeChat articles show only
-    "前天" until the script runs) > the date standing right under the headline > the date right
-    above the body (a post's header) > a labelled date (发布时间：…) > a modified-date meta >
-    the URL date > the first date of the page."""
-    for name in _META_DATE:
-        if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
-            return value
-    if script_time := _script_time(html):
-        return script_time
-    start = text.find(title[:12]) if title else -1
-    if start >= 0:
-        under = text[start + len(title or ""): start + len(title or "") + 200]
-        if value := parse_datetime(under):
-            return value
-    if above_dates := list(iter_datetimes(above)):
-        return above_dates[-1]
-    for zone in (text[max(start, 0): max(start, 0) + 600], text):
-        label = _DATE_LABEL.search(zone)
-        if label and (value := parse_datetime(label.group(1))):
-            return value
-    for name in _META_MODIFIED:
-        if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
-            return value
-    return date_from_url(url) or parse_datetime(text[:3000])
-
-
-def _script_time(html: str) -> datetime | None:
-    """WeChat public-account articles: ``var ct = "1581418070"`` (Unix seconds)."""
-    found = _WECHAT_CT.search(html)
-    return datetime.fromtimestamp(int(found.group(1)), SHANGHAI) if found else None
-
-
-def _iso(value: str) -> date | None:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
 
 
 def _source(meta: dict[str, str]) -> str | None:
