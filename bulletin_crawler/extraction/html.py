@@ -21,6 +21,12 @@ BLOCK_TAGS = frozenset({
 SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "select", "button",
                        "textarea", "map"})
 MAX_HTML_BYTES = 8 * 1024 * 1024
+_HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
+_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+_INVISIBLE = re.compile(r"<!--.*?-->|<(script|style|noscript)\b.*?</\1\s*>",
+                        re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_STRAY_TEXT = 20  # characters after </html> that are more than a tracking snippet
 
 
 def decode_html(data: bytes, declared: str | None = None) -> str:
@@ -56,9 +62,20 @@ def _detect(data: bytes) -> str | None:
 
 
 def selector(html: str) -> Selector:
+    """The parsed page. libxml2 stops at the first ``</html>``: a page with a stray one right
+    after its header would lose its article, so when text follows it the end tags go."""
     if not html.strip():
         raise ExtractionError("empty page")
+    end = _HTML_END.search(html)
+    if end and _visible_text(html[end.end():]):
+        html = _END_TAGS.sub("", html)
     return Selector(text=html, type="html")
+
+
+def _visible_text(markup: str) -> bool:
+    """Does ``markup`` hold text a reader sees (not only scripts, styles and comments)?"""
+    text = _TAG.sub(" ", _INVISIBLE.sub(" ", markup))
+    return len("".join(text.split())) >= _STRAY_TEXT
 
 
 def select(root: Selector, query: str) -> SelectorList[Selector]:

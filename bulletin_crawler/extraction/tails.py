@@ -15,9 +15,9 @@ import re
 from bulletin_crawler.extraction.bylines import parse_credit
 from bulletin_crawler.extraction.text import ends_sentence
 
-_COUNTER_WORDS = (r"阅读|浏览|点击|评论|跟帖|点赞|赞|收藏|分享|转发|参与|人参与|条评论|回复|喜欢|"
-                  r"在看|comments?|likes?|shares?|views?|reads?|replies|kommentare?|commentaires?|"
-                  r"comentarios?|komentarz[ey]?")
+_COUNTER_WORDS = (r"(?:阅读|浏览|点击|评论|跟帖|点赞|赞|收藏|分享|转发|参与|人参与|条评论|回复|喜欢|"
+                  r"在看)(?:数|量|次数|次)?|comments?|likes?|shares?|views?|reads?|replies|"
+                  r"kommentare?|commentaires?|comentarios?|komentarz[ey]?")
 _WIDGET = re.compile(
     rf"^[\[【(（]?\s*(?:(?:{_COUNTER_WORDS})\s*[(（:：]?\s*[\d,.万kK]*\s*[)）]?"
     rf"|[\d,.万kK]+\s*(?:{_COUNTER_WORDS})|[+＋]\d{{1,4}}|\d{{1,6}})\s*[\]】)）]?$"
@@ -29,7 +29,11 @@ _WIDGET = re.compile(
     r"全部评论|文明上网|理性发言|登录|注册|提交|发表|取消|发送|验证码|加载中|正在加载|加载更多|"
     r"点击加载|点击查看|查看更多|展开全文|自动播放|精彩视频|视频推荐|返回顶部|回到顶部|上一篇|下一篇|"
     r"share|tweet|print|e-?mail|follow us|subscribe|sign up|log ?in|teilen|drucken|partager|"
-    r"compartir|imprimir|udostępnij)",
+    r"compartir|imprimir|udostępnij|leave a (?:reply|comment)|post a comment|add (?:a )?comment|"
+    r"kommentar schreiben|laisser un commentaire|deja un comentario)"
+    # a share button's platform, alone on its line
+    r"|^(?:微信|微博|朋友圈|QQ空间|QQ|抖音|facebook|twitter|x|whatsapp|linkedin|pinterest|"
+    r"telegram|reddit|xing)$",
     re.IGNORECASE)
 _RIGHTS = re.compile(r"未经(?:书面)?(?:授权|许可|同意)|不得转载|禁止转载|转载请注明|版权(?:所有|归|声明)|"
                      r"all rights reserved|©|copyright", re.IGNORECASE)
@@ -55,10 +59,11 @@ def cut_tail(lines: list[str]) -> list[str]:
     end = len(lines)
     while end > 1:
         line = lines[end - 1]
-        if len(line) <= _CREDIT_MAX and parse_credit(line) is not None:
+        credit = parse_credit(line) if len(line) <= _CREDIT_MAX else None
+        if credit or credit is not None and credit.source:
             credits.insert(0, line)
-        elif not (_furniture(line) or _dated_run(lines, end - 1)):
-            break
+        elif credit is None and not (_furniture(line) or _dated_run(lines, end - 1)):
+            break  # the story's own text; a credit naming nobody (编辑：, 阅读数 12) goes
         end -= 1
     return lines[:end] + credits
 
