@@ -18,7 +18,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from bulletin_crawler.extraction.budget import checkpoint
-from bulletin_crawler.extraction.html import SKIP_TAGS
+from bulletin_crawler.extraction.html import SKIP_TAGS, hidden
 from bulletin_crawler.extraction.text import loose
 
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
@@ -27,8 +27,15 @@ _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar
 _LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom", re.IGNORECASE)
 _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
+# A sibling continues the article with a fifth of its score (readability's rule), or as a
+# paragraph of 80 characters with few links.
+_SIBLING_MIN, _SIBLING_SHARE, _SIBLING_LINKS = 10.0, 0.2, 0.5
+_PARAGRAPH_MIN, _PARAGRAPH_LINKS = 80, 0.25
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _MIN_OWN_TEXT = 10
+# Never text: the skipped tags, except <noscript>, which some pages fill with the whole
+# article for readers without scripts.
+_UNREAD = SKIP_TAGS - {"noscript"}
 # Inline children whose text counts as their parent's own text.
 _INLINE = frozenset({"br", "b", "strong", "em", "i", "font", "span", "u"})
 # A paragraph scores for the element holding the paragraphs, a text cell for itself.
@@ -54,13 +61,22 @@ class TextStats:
         self.links: dict[etree._Element, int] = {}
         self.punct: dict[etree._Element, int] = {}
         self.own: dict[etree._Element, tuple[int, int]] = {}
-        for element in reversed(list(root.iter())):  # children before their parents
+        self._linked: set[etree._Element] = set()  # inside a link: text, but no paragraph
+        unread: set[etree._Element] = set()  # scripts, form controls, hidden blocks: no text
+        elements = list(root.iter())
+        for element in elements:
+            parent = element.getparent()
+            if parent in unread or not isinstance(element.tag, str) \
+                    or element.tag.lower() in _UNREAD or hidden(element):
+                unread.add(element)
+            elif parent is not None and (parent.tag == "a" or parent in self._linked):
+                self._linked.add(element)
+        for element in reversed(elements):  # children before their parents
             checkpoint()
-            self._add(element)
+            self._add(element, element in unread)
 
-    def _add(self, element: etree._Element) -> None:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        if not tag or tag in SKIP_TAGS:
+    def _add(self, element: etree._Element, unread: bool) -> None:
+        if unread:
             self.chars[element] = self.links[element] = self.punct[element] = 0
             return
         chars, punct = _length(element.text), _punct(element.text)
@@ -76,15 +92,30 @@ class TextStats:
                 own_chars += self.chars[child]
                 own_punct += self.punct[child]
         self.chars[element], self.links[element], self.punct[element] = chars, links, punct
-        self.own[element] = (own_chars, own_punct)
+        if element.tag != "a" and element not in self._linked:
+            self.own[element] = (own_chars, own_punct)
 
     def link_density(self, element: etree._Element) -> float:
         return min(self.links.get(element, 0) / (self.chars.get(element, 0) or 1), 1.0)
 
 
-def densest(body: etree._Element, title: str | None, stats: TextStats
-            ) -> etree._Element | None:
-    """The element holding most sentence text outside links."""
+def article_blocks(body: etree._Element, title: str | None, stats: TextStats
+                   ) -> list[etree._Element]:
+    """The densest element and the siblings that continue it (a lead paragraph in a block of
+    its own, an article split over several containers), in page order."""
+    scores = _scores(body, stats)
+    if not scores:
+        return []
+    best = densest(scores, title, stats)
+    post = first_post(best, stats)
+    if post is not best:  # one of several posts: its look-alike siblings are other posts
+        return [post]
+    return _with_siblings(best, scores, stats)
+
+
+def _scores(body: etree._Element, stats: TextStats) -> dict[etree._Element, float]:
+    """Each text block scores by its punctuation and length, for the element holding it and,
+    halved, for that element's parent."""
     scores: dict[etree._Element, float] = defaultdict(float)
     for element in body.iter():  # page order: of two equal blocks the first wins
         if element not in stats.own:
@@ -101,9 +132,12 @@ def densest(body: etree._Element, title: str | None, stats: TextStats
         unlikely = class_weight(holder) < 1  # comments add nothing to the page around them
         if (parent := holder.getparent()) is not None and not unlikely:
             scores[parent] += score / 2
-    if not scores:
-        return None
+    return scores
 
+
+def densest(scores: dict[etree._Element, float], title: str | None, stats: TextStats
+            ) -> etree._Element:
+    """The element holding most sentence text outside links."""
     def weight(element: etree._Element) -> float:
         weight = scores[element] * (1 - stats.link_density(element))
         hint = class_weight(element)
@@ -112,7 +146,42 @@ def densest(body: etree._Element, title: str | None, stats: TextStats
         return weight * hint * (2 if title and _near_title(element, title) else 1)
 
     leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
-    return first_post(max(leaders, key=weight), stats)
+    return max(leaders, key=weight)
+
+
+def _with_siblings(best: etree._Element, scores: dict[etree._Element, float],
+                   stats: TextStats) -> list[etree._Element]:
+    """Readability's sibling rule: a sibling scoring a fifth of the best (more easily when it
+    shares its class), or a block that reads as a paragraph of sentences with few links,
+    continues the article; a sibling with a heading of its own is another story."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    threshold = max(_SIBLING_MIN, scores[best] * _SIBLING_SHARE)
+    return [sibling for sibling in parent if sibling is best or isinstance(sibling.tag, str)
+            and _continues(sibling, best, scores, stats, threshold)]
+
+
+def _continues(sibling: etree._Element, best: etree._Element,
+               scores: dict[etree._Element, float], stats: TextStats, threshold: float) -> bool:
+    tag = sibling.tag.lower()
+    if tag in SKIP_TAGS or class_weight(sibling) < 1 or _has_heading(sibling):
+        return False
+    links = stats.link_density(sibling)
+    same_class = bool(sibling.get("class")) and sibling.get("class") == best.get("class")
+    bonus = scores[best] * _SIBLING_SHARE if same_class else 0
+    if scores.get(sibling, 0) + bonus >= threshold and links < _SIBLING_LINKS:
+        return True
+    chars, punct = stats.chars.get(sibling, 0), stats.punct.get(sibling, 0)
+    text = head_text(sibling, _PARAGRAPH_MIN + 1)
+    # a paragraph, or a block of one (a lead, an intro) that reads as sentences
+    return (chars >= _PARAGRAPH_MIN and punct > 0 and links < _PARAGRAPH_LINKS
+            or 0 < chars and tag in _PARAGRAPHISH and links == 0
+            and text.rstrip()[-1:] in ".。!?！？")
+
+
+def _has_heading(element: etree._Element) -> bool:
+    return any(True for _ in element.iter("h1", "h2", "h3"))
 
 
 def first_post(best: etree._Element, stats: TextStats) -> etree._Element:

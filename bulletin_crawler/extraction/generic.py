@@ -20,7 +20,7 @@ from bulletin_crawler.extraction.credits import page_byline
 from bulletin_crawler.extraction.dates import (
     parse_datetime,
 )
-from bulletin_crawler.extraction.density import TextStats, aside_within, densest
+from bulletin_crawler.extraction.density import TextStats, article_blocks, aside_within
 from bulletin_crawler.extraction.html import (
     ExtractionError,
     block_lines,
@@ -65,8 +65,7 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     headline = choose_headline(root, meta, tag, lines_of_page, url)
     title = _override(root, overrides, "title") or headline.title
     stats = TextStats(root.root)
-    body_node = _body_node(root, overrides.get("body"), title, stats)
-    lines = _body_lines(body_node, html, stats)
+    lines = _body_lines(_body_nodes(root, overrides.get("body"), title, stats), html, stats)
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
     text = "\n".join(lines_of_page)
@@ -135,27 +134,25 @@ def _source(meta: dict[str, str]) -> str | None:
     return None
 
 
-def _body_node(root: Selector, override: str | None, title: str | None, stats: TextStats
-               ) -> Selector | None:
+def _body_nodes(root: Selector, override: str | None, title: str | None, stats: TextStats
+                ) -> list[Selector]:
     if override:
-        nodes = select(root, override)
-        return nodes[0] if nodes else None
+        return select(root, override)[:1]
     for query in _MARKER_BODY:
         for node in root.xpath(query):
             if len("".join(block_lines(node))) >= 20:
-                return node
+                return [node]
     body = root.xpath("//body")
-    best = densest(body[0].root, title, stats) if body else None
-    return None if best is None else Selector(root=best, type="html")
+    blocks = article_blocks(body[0].root, title, stats) if body else []
+    return [Selector(root=block, type="html") for block in blocks]
 
 
-def _body_lines(node: Selector | None, html: str, stats: TextStats) -> list[str]:
+def _body_lines(nodes: list[Selector], html: str, stats: TextStats) -> list[str]:
     block = comment_block(html, "<!--ZJEG_RSS.content.begin-->", "<!--ZJEG_RSS.content.end-->")
     if block and block.strip():
         return block_lines(selector(block))
-    if node is None:
-        return []
-    lines = [line.text for line in text_lines(node, aside_within(node.root, stats))
-             if _TEXTY.search(line.text) and len(line.text) > 1
-             and (not line.mostly_links() or parse_credit(line.text))]
-    return lines
+    return [line.text for node in nodes
+            for line in text_lines(node, aside_within(node.root, stats))
+            if _TEXTY.search(line.text) and len(line.text) > 1
+            and (not line.mostly_links() or parse_credit(line.text))]
+

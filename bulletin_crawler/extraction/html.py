@@ -141,7 +141,7 @@ def _open(element: etree._Element, in_link: bool, sink: _LineSink,
           stack: list[tuple[etree._Element | str | None, bool]],
           skip: Callable[[etree._Element], bool] | None) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    if tag in SKIP_TAGS or _hidden(element) or (skip is not None and tag and skip(element)):
+    if tag in SKIP_TAGS or hidden(element) or (skip is not None and tag and skip(element)):
         return
     in_link = in_link or tag == "a"
     if tag in BLOCK_TAGS:
@@ -189,7 +189,8 @@ def _visible(text: str) -> int:
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
-def _hidden(element: etree._Element) -> bool:
+def hidden(element: etree._Element) -> bool:
+    """``display: none`` in the element's own style."""
     style = element.get("style") if isinstance(element.tag, str) else None
     return bool(style and _HIDDEN_STYLE.search(style))
 
