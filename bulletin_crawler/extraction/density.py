@@ -18,7 +18,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from bulletin_crawler.extraction.budget import checkpoint
-from bulletin_crawler.extraction.html import SKIP_TAGS, hidden
+from bulletin_crawler.extraction.html import SKIP_TAGS, Line, hidden
 from bulletin_crawler.extraction.text import loose
 
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
@@ -31,11 +31,12 @@ _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headli
 # paragraph of 80 characters with few links.
 _SIBLING_MIN, _SIBLING_SHARE, _SIBLING_LINKS = 10.0, 0.2, 0.5
 _PARAGRAPH_MIN, _PARAGRAPH_LINKS = 80, 0.25
+# A line of the main column outside the blocks joins the text as a paragraph of sentences.
+_CJK_PARAGRAPH, _LINE_LINKS = 30, 0.2
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_MARK = re.compile(r"[.!?。！？]")
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _MIN_OWN_TEXT = 10
-# Never text: the skipped tags, except <noscript>, which some pages fill with the whole
-# article for readers without scripts.
-_UNREAD = SKIP_TAGS - {"noscript"}
 # Inline children whose text counts as their parent's own text.
 _INLINE = frozenset({"br", "b", "strong", "em", "i", "font", "span", "u"})
 # A paragraph scores for the element holding the paragraphs, a text cell for itself.
@@ -67,7 +68,7 @@ class TextStats:
         for element in elements:
             parent = element.getparent()
             if parent in unread or not isinstance(element.tag, str) \
-                    or element.tag.lower() in _UNREAD or hidden(element):
+                    or element.tag.lower() in SKIP_TAGS or hidden(element):
                 unread.add(element)
             elif parent is not None and (parent.tag == "a" or parent in self._linked):
                 self._linked.add(element)
@@ -241,3 +242,26 @@ def head_text(element: etree._Element, size: int) -> str:
         if length >= size:
             break
     return "".join(text)[:size]
+
+
+
+def main_column(blocks: list[etree._Element], stats: TextStats) -> etree._Element | None:
+    """The page's main column around the article's blocks, where more of its paragraphs may
+    stand (a lead above them, a second container after a picture): the highest block above
+    them under <body> reached without crossing a comment thread, a sidebar or a footer."""
+    column = None
+    for ancestor in blocks[0].iterancestors() if blocks else ():
+        checkpoint()
+        if ancestor.tag in ("body", "html") or class_weight(ancestor) < 1:
+            break
+        column = ancestor
+    return column
+
+
+def reads_as_paragraph(line: Line) -> bool:
+    """A line of sentences: long enough for its script (a Chinese line says in 30 characters
+    what a Latin one says in 80), with a sentence mark and few links."""
+    text = line.text
+    cjk = len(_HAN.findall(text)) > len(text) / 3
+    return (len(text) >= (_CJK_PARAGRAPH if cjk else _PARAGRAPH_MIN)
+            and bool(_SENTENCE_MARK.search(text)) and line.links <= _LINE_LINKS * len(text))

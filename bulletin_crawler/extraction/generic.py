@@ -20,9 +20,16 @@ from bulletin_crawler.extraction.credits import page_byline
 from bulletin_crawler.extraction.dates import (
     parse_datetime,
 )
-from bulletin_crawler.extraction.density import TextStats, article_blocks, aside_within
+from bulletin_crawler.extraction.density import (
+    TextStats,
+    article_blocks,
+    aside_within,
+    main_column,
+    reads_as_paragraph,
+)
 from bulletin_crawler.extraction.html import (
     ExtractionError,
+    Line,
     block_lines,
     comment_block,
     page_lines,
@@ -65,7 +72,7 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     headline = choose_headline(root, meta, tag, lines_of_page, url)
     title = _override(root, overrides, "title") or headline.title
     stats = TextStats(root.root)
-    lines = _body_lines(_body_nodes(root, overrides.get("body"), title, stats), html, stats)
+    lines = _body_lines(root, html, overrides.get("body"), title, stats)
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
     text = "\n".join(lines_of_page)
@@ -134,25 +141,39 @@ def _source(meta: dict[str, str]) -> str | None:
     return None
 
 
-def _body_nodes(root: Selector, override: str | None, title: str | None, stats: TextStats
-                ) -> list[Selector]:
-    if override:
-        return select(root, override)[:1]
-    for query in _MARKER_BODY:
-        for node in root.xpath(query):
-            if len("".join(block_lines(node))) >= 20:
-                return [node]
-    body = root.xpath("//body")
-    blocks = article_blocks(body[0].root, title, stats) if body else []
-    return [Selector(root=block, type="html") for block in blocks]
-
-
-def _body_lines(nodes: list[Selector], html: str, stats: TextStats) -> list[str]:
+def _body_lines(root: Selector, html: str, override: str | None, title: str | None,
+                stats: TextStats) -> list[str]:
+    """The article's text: a site selector's, the CMS markers', else the densest blocks with
+    the paragraphs around them in the page's main column."""
     block = comment_block(html, "<!--ZJEG_RSS.content.begin-->", "<!--ZJEG_RSS.content.end-->")
     if block and block.strip():
         return block_lines(selector(block))
-    return [line.text for node in nodes
-            for line in text_lines(node, aside_within(node.root, stats))
+    if override:
+        return [line for node in select(root, override)[:1] for line in _lines(node, stats)]
+    for query in _MARKER_BODY:
+        for node in root.xpath(query):
+            if len("".join(block_lines(node))) >= 20:
+                return _lines(node, stats)
+    body = root.xpath("//body")
+    blocks = article_blocks(body[0].root, title, stats) if body else []
+    column = main_column(blocks, stats)
+    own = {line for block in blocks for line in _lines(Selector(root=block, type="html"), stats)}
+    if column is None:
+        return [line for block in blocks for line in _lines(Selector(root=block, type="html"),
+                                                            stats)]
+    # the blocks' lines, and the paragraphs standing around them: a lead above, a second
+    # container after a picture
+    return [line.text for line in _text_lines(Selector(root=column, type="html"), stats)
+            if line.text in own or reads_as_paragraph(line)]
+
+
+def _text_lines(node: Selector, stats: TextStats) -> list[Line]:
+    """A block's lines without comment threads and share bars inside it, and without lines
+    of links (related stories, navigation) unless they are credits."""
+    return [line for line in text_lines(node, aside_within(node.root, stats))
             if _TEXTY.search(line.text) and len(line.text) > 1
             and (not line.mostly_links() or parse_credit(line.text))]
 
+
+def _lines(node: Selector, stats: TextStats) -> list[str]:
+    return [line.text for line in _text_lines(node, stats)]

@@ -18,8 +18,8 @@ BLOCK_TAGS = frozenset({
     "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
     "section", "article", "blockquote", "dd", "dt", "center", "founder-content", "figcaption",
 })
-SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "select", "button",
-                       "textarea", "map"})
+# <noscript> is read: some pages put the whole article there for readers without scripts.
+SKIP_TAGS = frozenset({"script", "style", "iframe", "select", "button", "textarea", "map"})
 MAX_HTML_BYTES = 8 * 1024 * 1024
 _HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
 _END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)

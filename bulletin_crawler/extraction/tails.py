@@ -35,7 +35,7 @@ _WIDGET = re.compile(
     r"|^(?:微信|微博|朋友圈|QQ空间|QQ|抖音|facebook|twitter|x|whatsapp|linkedin|pinterest|"
     r"telegram|reddit|xing)$",
     re.IGNORECASE)
-_RIGHTS = re.compile(r"未经(?:书面)?(?:授权|许可|同意)|不得转载|禁止转载|转载请注明|版权(?:所有|归|声明)|"
+_RIGHTS = re.compile(r"未经(?:书面)?(?:授权|许可|同意)|不得转载|禁止转载|转载请注明|版权(?:所有|归|声明)|免责声明|"
                      r"all rights reserved|©|copyright", re.IGNORECASE)
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _RELATED = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|热点推荐|"

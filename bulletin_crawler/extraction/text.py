@@ -23,6 +23,29 @@ _BOILERPLATE = re.compile(
 )
 
 
+# Short lines of page furniture in any language: advertising labels, picture credits of an
+# agency or a photographer (Foto: X, AFP / X, X/Getty Images), newsletter, cookie and
+# follow-us prompts.
+_FURNITURE_LABEL = re.compile(
+    r"^(?:advertisement|anzeige|werbung|reklama|publicidad|publicité|pubblicità|sponsored|"
+    r"sponsored content|广告|推广)\s*:?$"
+    r"|^(?:foto|fotos|photo|photos|bild|bilder|image|imagen|credit|credits|crédit|crédito|"
+    r"zdjęcie|fot\.)\s*[:：]"
+    r"|(?:getty images|shutterstock|istock|imago|picture alliance|keystone|alamy|afp|dpa|"
+    r"reuters|epa|ap photo)\b.{0,30}$",
+    re.IGNORECASE)
+_PROMPT = re.compile(
+    r"(?:newsletter|subscribe|sign up|abonnieren|s'abonner|suscríbete|inscríbase|zapisz się)"
+    r".{0,80}(?:e-?mail|inbox|newsletter|correo|posteingang)"
+    r"|cookies?\b.{0,80}(?:use|accept|akzept|utilis|utiliz|używamy|korzystamy|zustimm)"
+    r"|(?:use|accept|akzept|utilis|utiliz|używamy|korzystamy|verwenden)\S*.{0,80}cookies?\b"
+    r"|protected by recaptcha|by submitting your (?:e-?mail|information)"
+    r"|(?:follow|folgen sie|suivez|síguenos|keep up with)\b.{0,60}"
+    r"(?:twitter|facebook|instagram|linkedin|youtube|social media)",
+    re.IGNORECASE)
+_LABEL_MAX, _PROMPT_MAX = 60, 200
+
+
 def clean_line(text: str) -> str:
     """One line with layout whitespace folded: full-width, no-break and zero-width spaces."""
     return _SPACES.sub(" ", text).strip()
@@ -39,8 +62,11 @@ def paragraphs(text: str) -> list[str]:
 
 
 def is_boilerplate(line: str) -> bool:
-    """Navigation, print/close widgets and copyright footers that are never article text."""
-    return bool(_BOILERPLATE.search(line))
+    """Navigation, print/close widgets, copyright footers, advertising and picture-credit
+    labels, newsletter and cookie prompts: never article text."""
+    return (bool(_BOILERPLATE.search(line))
+            or len(line) <= _LABEL_MAX and bool(_FURNITURE_LABEL.search(line))
+            or len(line) <= _PROMPT_MAX and bool(_PROMPT.search(line)))
 
 
 def drop_boilerplate(lines: list[str]) -> list[str]:
