@@ -21,9 +21,11 @@ from bulletin_crawler.extraction.budget import checkpoint
 from bulletin_crawler.extraction.html import SKIP_TAGS, Line, hidden
 from bulletin_crawler.extraction.text import loose
 
+# readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
-                       r"related|share|banner|copyright|(?<![a-z])(?:ad|ads|nav|rss|tags?|side|foot)"
-                       r"(?![a-z])", re.IGNORECASE)
+                       r"related|share|banner|copyright|widget|promo|newsletter|subscri|cookie|"
+                       r"popup|modal|breadcrumb|pagination|pager|social|sponsor|disqus|"
+                       r"(?<![a-z])(?:ad|ads|nav|rss|tags?|side|foot)(?![a-z])", re.IGNORECASE)
 _LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom", re.IGNORECASE)
 _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
