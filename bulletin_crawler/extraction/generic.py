@@ -150,10 +150,12 @@ def _body_lines(root: Selector, html: str, override: str | None, title: str | No
         return block_lines(selector(block))
     if override:
         return [line for node in select(root, override)[:1] for line in _lines(node, stats)]
-    for query in _MARKER_BODY:
-        for node in root.xpath(query):
-            if len("".join(block_lines(node))) >= 20:
-                return _lines(node, stats)
+    for query in _MARKER_BODY:  # every part a marker names (one per section on some sites)
+        parts = [node for node in root.xpath(query) if len("".join(block_lines(node))) >= 20]
+        parts = [node for node in parts
+                 if not any(other.root in node.root.iterancestors() for other in parts)]
+        if parts:
+            return [line for node in parts for line in _lines(node, stats)]
     body = root.xpath("//body")
     blocks = article_blocks(body[0].root, title, stats) if body else []
     column = main_column(blocks, stats)
