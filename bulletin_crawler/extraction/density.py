@@ -24,11 +24,14 @@ from bulletin_crawler.extraction.text import loose
 # readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
                        r"related|share|banner|copyright|widget|promo|newsletter|subscri|cookie|"
-                       r"popup|modal|breadcrumb|pagination|pager|social|sponsor|disqus|"
-                       r"(?<![a-z])(?:ad|ads|nav|rss|tags?|side|foot)(?![a-z])", re.IGNORECASE)
+                       r"popup|modal|overlay|breadcrumb|pagination|pager|social|sponsor|disqus|"
+                       r"tag-(?:cloud|list)|(?<![a-z])(?:ad|ads|nav|rss|side|foot)(?![a-z])|"
+                       # WordPress marks an article with its tags (tag-football): no tag box
+                       r"(?<![a-z])tags?(?![a-z-])", re.IGNORECASE)
 _LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom", re.IGNORECASE)
 _PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
+_BEYOND_TITLE = 3  # a block near the headline holds three times its length to gain by it
 # A sibling continues the article with a fifth of its score (readability's rule), or as a
 # paragraph of 80 characters with few links.
 _SIBLING_MIN, _SIBLING_SHARE, _SIBLING_LINKS = 10.0, 0.2, 0.5
@@ -146,7 +149,11 @@ def densest(scores: dict[etree._Element, float], title: str | None, stats: TextS
         hint = class_weight(element)
         if hint < 1:  # comments quote the headline too: no bonus for standing near it
             return weight * hint
-        return weight * hint * (2 if title and _near_title(element, title) else 1)
+        # standing by the headline counts for a block with text of its own, not for the
+        # headline's own block
+        near = title and stats.chars.get(element, 0) >= _BEYOND_TITLE * len(title) \
+            and _near_title(element, title)
+        return weight * hint * (2 if near else 1)
 
     leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
     return max(leaders, key=weight)
