@@ -148,7 +148,7 @@ def parse_credit(text: str, bare: str | None = None) -> Byline | None:
     if all(_roles(label) is None for label in labels):  # 王文：… is a headline, not a field
         labels = []
     if not labels:
-        if bare is None:
+        if bare is None or text.endswith((":", "：")):  # 索 引 号： is a label, not names
             return None
         names = person_names(text, Evidence.BARE)
         if not names or len(names) > _MAX_BARE_NAMES:  # five bare names are a list, no byline

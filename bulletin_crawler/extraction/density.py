@@ -40,6 +40,8 @@ _PARAGRAPH_MIN, _PARAGRAPH_LINKS = 80, 0.25
 _CJK_PARAGRAPH, _LINE_LINKS = 30, 0.2
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
+_GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this short
+_DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _MIN_OWN_TEXT = 10
 # Inline children whose text counts as their parent's own text.
@@ -265,6 +267,36 @@ def main_column(blocks: list[etree._Element], stats: TextStats) -> etree._Elemen
             break
         column = ancestor
     return column
+
+
+def around_blocks(lines: list[Line], own: set[str], title: str | None) -> list[bool]:
+    """Which lines of the main column are the article's: the blocks' own lines, the lines
+    between them, and the paragraphs that continue them above and below (a lead in its own
+    block, an article split over containers) up to a break: the headline, a short dated line
+    (the next post's header, a list of dated links), or more than ``_GAP`` other lines."""
+    kept = [line.text in own for line in lines]
+    if not any(kept):
+        return kept
+    first = kept.index(True)
+    last = len(kept) - 1 - kept[::-1].index(True)
+    kept[first:last + 1] = [True] * (last + 1 - first)
+    key = loose(title or "")
+    for step, start in ((-1, first - 1), (1, last + 1)):
+        gap, index = 0, start
+        while 0 <= index < len(lines) and gap <= _GAP:
+            line = lines[index]
+            if loose(line.text) == key or _breaks(line):
+                break
+            if reads_as_paragraph(line):
+                kept[index], gap = True, 0
+            else:
+                gap += 1
+            index += step
+    return kept
+
+
+def _breaks(line: Line) -> bool:
+    return len(line.text) <= _BREAK_MAX and bool(_DATED.search(line.text))
 
 
 def reads_as_paragraph(line: Line) -> bool:

@@ -12,6 +12,7 @@ Layers (FORMATS.md §4, GNE/readability ideas, our own rules):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from parsel import Selector
 
@@ -24,8 +25,8 @@ from bulletin_crawler.extraction.density import (
     TextStats,
     article_blocks,
     aside_within,
+    around_blocks,
     main_column,
-    reads_as_paragraph,
 )
 from bulletin_crawler.extraction.html import (
     ExtractionError,
@@ -42,6 +43,7 @@ from bulletin_crawler.extraction.layout import page_margins
 from bulletin_crawler.extraction.published import published as choose_date
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, ends_sentence, loose
+from bulletin_crawler.extraction.tails import split_tail
 from bulletin_crawler.extraction.titles import choose_headline
 
 _META_SOURCE = ("contentsource", "source", "article:source")
@@ -52,7 +54,10 @@ _MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_E
                 "//founder-content", "//div[@id='ozoom']",
                 "//*[@itemprop='articleBody']")
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
-_HEAD_LINES, _KICKER_MAX = 3, 30
+_HEAD_LINES, _KICKER_MAX, _HEAD_REACH, _FIRST_PARAGRAPH = 3, 30, 20, 30
+# A field of a page's metadata: a short label and a colon (索 引 号：, 访问量：199).
+_FIELD = re.compile(r"^[^，。,.!?！？；;：:]{1,10}[:：]\s*\S{0,40}$")
+_SENTENCE_MARK = re.compile(r"[。！？；]|[.!?](?:\s|$)")
 # A dateline at the top of a text: "2022-05-18 | Petra Schulz", "12.03.2024, Redaktion".
 _DATELINE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}\S*\s*[|,·/–-]\s*\S.{0,30}$")
 _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]")
@@ -78,9 +83,12 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     text = "\n".join(lines_of_page)
     override_date = _override(root, overrides, "published_at")
     margins = page_margins(lines_of_page, lines, title)
+    lines, kicker, header = _trim_head(lines, title, headline.subtitle)
+    lines, footer = split_tail(lines)  # a post's footer: its date for the candidates
+    margins = replace(margins, under_title=margins.under_title + header,
+                      below=footer + margins.below)
     published = (parse_datetime(override_date) if override_date else None) or choose_date(
         meta, html, url, margins, text)
-    lines, kicker = _trim_head(lines, title, headline.subtitle)
     extracted = Extracted(
         url=url, title=title, kicker=headline.kicker or kicker, subtitle=headline.subtitle,
         paragraphs=lines, published_at=published,
@@ -94,24 +102,38 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
 
 
 def _trim_head(lines: list[str], title: str | None, subtitle: str | None = None
-               ) -> tuple[list[str], str | None]:
+               ) -> tuple[list[str], str | None, list[str]]:
     """The first lines of a text block often repeat the page's header: a breadcrumb, the
-    headline and its subtitle, a dateline (发布时间：… 来源：…) or a bare date. They are not
-    the article's text; a short line standing right above the repeated headline is its kicker
-    (引题)."""
+    headline and its subtitle, a dateline (发布时间：… 来源：…), a bare date, a government
+    page's metadata (索引号：…, 生成日期：… and the values under such labels), a counter. They
+    are not the article's text: they go, and are returned as the header they are; a short
+    line standing right above the repeated headline is its kicker (引题)."""
     key, deck = loose(title or ""), loose(subtitle or "")
-    head, kicker = [], None
-    for line in lines[:_HEAD_LINES]:
+    head: list[str] = []
+    header: list[str] = []
+    kicker = None
+    for index, line in enumerate(lines[:_HEAD_REACH]):
         if deck and loose(line) == deck:
-            continue
-        if key and loose(line) == key:
+            header.append(line)
+        elif key and loose(line) == key:
             if head and len(head[-1]) <= _KICKER_MAX and not ends_sentence(head[-1]):
                 kicker = head.pop()
-            continue
-        if not (len(line) < 80 and (_INFO_LINE.match(line) or _BREADCRUMB.match(line)
-                                    or _DATE_ONLY.match(line) or _DATELINE.match(line))):
+            header.append(line)
+        elif _header_line(line, header[-1] if header and index else ""):
+            header.append(line)
+        else:
             head.append(line)
-    return head + lines[_HEAD_LINES:], kicker
+            if len(line) >= _FIRST_PARAGRAPH or len(head) >= _HEAD_LINES:
+                return head + lines[index + 1:], kicker, header  # the text has begun
+    return head + lines[_HEAD_REACH:], kicker, header
+
+
+def _header_line(line: str, previous: str) -> bool:
+    if len(line) >= 80:
+        return False
+    return bool(_INFO_LINE.match(line) or _BREADCRUMB.match(line) or _DATE_ONLY.match(line)
+                or _DATELINE.match(line) or _FIELD.match(line)
+                or previous.endswith((":", "：")) and not _SENTENCE_MARK.search(line))
 
 
 def _override(root: Selector, overrides: dict[str, str], name: str) -> str | None:
@@ -158,15 +180,13 @@ def _body_lines(root: Selector, html: str, override: str | None, title: str | No
             return [line for node in parts for line in _lines(node, stats)]
     body = root.xpath("//body")
     blocks = article_blocks(body[0].root, title, stats) if body else []
+    own = [line for block in blocks for line in _lines(Selector(root=block, type="html"), stats)]
     column = main_column(blocks, stats)
-    own = {line for block in blocks for line in _lines(Selector(root=block, type="html"), stats)}
     if column is None:
-        return [line for block in blocks for line in _lines(Selector(root=block, type="html"),
-                                                            stats)]
-    # the blocks' lines, and the paragraphs standing around them: a lead above, a second
-    # container after a picture
-    return [line.text for line in _text_lines(Selector(root=column, type="html"), stats)
-            if line.text in own or reads_as_paragraph(line)]
+        return own
+    lines = _text_lines(Selector(root=column, type="html"), stats)
+    return [line.text for line, keep in zip(lines, around_blocks(lines, set(own), title),
+                                            strict=True) if keep] or own
 
 
 def _text_lines(node: Selector, stats: TextStats) -> list[Line]:

@@ -39,8 +39,9 @@ def page_margins(page_lines: list[str], lines: list[str], title: str | None) -> 
     if end is None:
         end = _find_line(page_lines, lines[-1], start, last + 1)
     bottom = (end if end is not None else last) + 1
-    if heading is None:
-        return Margins([], page_lines[max(start - MARGIN_LINES, 0): start],
+    if heading is None:  # no headline line: the lines above the text, and those above them
+        top = max(start - MARGIN_LINES, 0)
+        return Margins(page_lines[max(top - MARGIN_LINES, 0): top], page_lines[top: start],
                        page_lines[bottom: bottom + MARGIN_LINES])
     return Margins(page_lines[max(heading - MARGIN_LINES, 0): heading],
                    page_lines[heading + 1: start][-MARGIN_LINES:],

@@ -59,7 +59,7 @@ _OTHER_LABEL = re.compile(r"(?:建立|创建|注册|加入|更新|修改|生日|
                           r"aktualisiert|mis à jour|actualizado)\S{0,3}\s*[:：]?\s*$",
                           re.IGNORECASE)
 # 于2005年8月12日16:12:21 (发表) — a forum post's header.
-_POSTED_AT = re.compile(r"(?:发表于|发布于|于)\s*$")
+_POSTED_AT = re.compile(r"(?:发表于|发布于|发帖于|(?:由|楼主)\s*\S{1,20}\s*于)\s*$")
 _MONTHS = {name: number for number, names in enumerate((
     ("january", "jan", "januar", "janvier", "enero", "gennaio", "janeiro", "stycznia"),
     ("february", "feb", "februar", "février", "febrero", "febbraio", "fevereiro", "lutego"),
@@ -81,12 +81,16 @@ _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|t
                              rf"(?!\d)", re.IGNORECASE)
 _DAY_FIRST = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")  # 12.03.2024
 
-_LABEL_REACH, _FIRST_REACH = 12, 3000  # characters before a date where its label stands
+_LABEL_REACH, _FIRST_REACH = 20, 3000  # characters before a date where its label stands
 
 # Weights of the evidence; a day's score is the sum of its candidates'.
-SHOWN_LABELLED, POST_HEADER, META, JSON_LD, SCRIPT = 4.0, 4.0, 3.0, 3.0, 2.5
-URL, URL_MONTH, SHOWN_BARE, FARTHER_BARE, BELOW_BARE = 2.0, 1.5, 2.0, 1.0, 0.5
-MODIFIED, FIRST_ON_PAGE = 0.5, 0.5
+# A date the page shows and labels as its publication's is the displayed date the archive
+# wants: it outweighs a meta tag even when the URL's month backs the meta tag (a page built,
+# and filed, a month after its document's date).
+SHOWN_LABELLED, POST_HEADER, META, JSON_LD, SCRIPT = 4.5, 4.5, 3.0, 3.0, 2.5
+URL, URL_MONTH, SHOWN_BARE, FARTHER_BARE, BELOW_BARE = 2.0, 1.1, 2.0, 1.0, 0.5
+MODIFIED, FIRST_ON_PAGE, BELOW_LATER = 0.5, 0.6, 0.25
+_BARE_REST = 10  # characters besides the date on a line that shows a bare date
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ def published(meta: dict[str, str], html: str, url: str, margins: Margins, page_
               ) -> date | datetime | None:
     """The publish date the evidence agrees on, or None."""
     candidates = candidates_of(meta, html, url, margins)
-    if not any(c.weight > FIRST_ON_PAGE for c in candidates):
+    if not any(c.weight > BELOW_BARE for c in candidates):
         first = next(iter_datetimes(page_text[:_FIRST_REACH]), None)
         candidates += [Candidate(first, FIRST_ON_PAGE, "first date on the page")] if first else []
     return best(candidates, month_from_url(url))
@@ -130,8 +134,8 @@ def candidates_of(meta: dict[str, str], html: str, url: str, margins: Margins
     # bare date nearest the text is the story's (a post header under a blog's calendar);
     # under the text, a bare date is as likely the next post's or a related item's.
     found += [c for c in _shown(margins.above_title) if c.weight >= SHOWN_LABELLED]
-    found += _shown(margins.under_title[::-1], bare=(SHOWN_BARE, FARTHER_BARE))
-    found += _shown(margins.below, bare=(BELOW_BARE, BELOW_BARE))
+    found += _shown(margins.under_title, bare=(SHOWN_BARE, FARTHER_BARE), nearest_last=True)
+    found += _shown(margins.below, bare=(BELOW_BARE, 0.0), later=BELOW_LATER)
     if value := date_from_url(url):
         found.append(Candidate(value, URL, "URL"))
     latest = today_shanghai() + timedelta(days=1)
@@ -155,24 +159,40 @@ def best(candidates: list[Candidate], url_month: tuple[int, int] | None = None
     return max(on_day, key=lambda c: (isinstance(c.value, datetime), c.weight)).value
 
 
-def _shown(lines: list[str], bare: tuple[float, float] = (SHOWN_BARE, SHOWN_BARE)
-           ) -> list[Candidate]:
+def _shown(lines: list[str], bare: tuple[float, float] = (SHOWN_BARE, SHOWN_BARE),
+           nearest_last: bool = False, later: float = 1.0) -> list[Candidate]:
     """Dates the page shows in ``lines``: labelled ones (发布时间：…), a post header's
-    (发表于 …), or bare dates (the first met weighs ``bare[0]``, the others ``bare[1]``);
-    never one labelled as another kind of date."""
-    found = []
-    for line in lines:
+    (发表于 …), or a date standing alone on its line (the first met, from the text's side,
+    weighs ``bare[0]``, the others ``bare[1]``); every date after the first met weighs
+    ``later`` times as much (below the text, the next post's header); never a date labelled
+    as another kind of date."""
+    found: list[Candidate] = []
+    joined = _with_labels(lines)
+    for line in joined[::-1] if nearest_last else joined:
         for value, before in _dates_with_context(line):
+            factor = later if found else 1.0
             if _OTHER_LABEL.search(before):
                 continue
             if _POSTED_AT.search(before):
-                found.append(Candidate(value, POST_HEADER, "post header"))
+                found.append(Candidate(value, POST_HEADER * factor, "post header"))
             elif _PUBLISHED_LABEL.search(before):
-                found.append(Candidate(value, SHOWN_LABELLED, "labelled date"))
-            elif not before.strip() or len(line) <= 40:
+                found.append(Candidate(value, SHOWN_LABELLED * factor, "labelled date"))
+            elif not before.strip() or len(_ANY_DATE.sub("", line).strip()) <= _BARE_REST:
                 first = not any(c.source == "date line" for c in found)
-                found.append(Candidate(value, bare[0] if first else bare[1], "date line"))
-    return found
+                found.append(Candidate(value, (bare[0] if first else bare[1]) * factor,
+                                       "date line"))
+    return [c for c in found if c.weight]
+
+
+def _with_labels(lines: list[str]) -> list[str]:
+    """``生成日期：`` on one line and its value on the next are one labelled line."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and joined[-1].endswith((":", "：")) and len(joined[-1]) <= _LABEL_REACH:
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
 
 
 def _dates_with_context(line: str) -> list[tuple[date | datetime, str]]:

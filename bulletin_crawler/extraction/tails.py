@@ -48,24 +48,36 @@ _DATED_ITEM = re.compile(r"^(?:\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}月\d
                          r"|(?:\d{2,4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*[)）]?$"
                          r"|\d{4}年\d{1,2}月\d{1,2}日\s*$")
 _ITEM_MAX, _WIDGET_MAX, _CREDIT_MAX = 60, 30, 80
+# A post's footer: its publish time (and poster) under the text, 发布时间 2005/05/17 … by X.
+_POST_FOOTER = re.compile(r"(?:发布|发表|更新)?(?:时间|日期|于)\s*[:：]?\s*\d{2,4}[-/.年]\d{1,2}[-/.月]"
+                          r"\d{1,2}")
 
 
 def cut_tail(lines: list[str]) -> list[str]:
     """``lines`` without the furniture under the story (see the module docstring)."""
-    related = next((i for i, line in enumerate(lines) if i and _RELATED.match(line)), None)
-    if related is not None:
-        lines = lines[:related]
+    return split_tail(lines)[0]
+
+
+def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The story's lines (with the credit lines met under it) and the furniture cut."""
+    # a related-stories heading, or a post's dated footer (the next post follows it), ends
+    # the story
+    end_of_story = next((i for i, line in enumerate(lines) if i and (
+        _RELATED.match(line) or len(line) <= _CREDIT_MAX and _POST_FOOTER.search(line))), None)
+    story, after = ((lines[:end_of_story], lines[end_of_story:]) if end_of_story is not None
+                    else (lines, []))
     credits: list[str] = []  # credit lines met on the way up stay, for the byline reader
-    end = len(lines)
+    end = len(story)
     while end > 1:
-        line = lines[end - 1]
+        line = story[end - 1]
         credit = parse_credit(line) if len(line) <= _CREDIT_MAX else None
         if credit or credit is not None and credit.source:
             credits.insert(0, line)
-        elif credit is None and not (_furniture(line) or _dated_run(lines, end - 1)):
+        elif credit is None and not (_furniture(line) or _dated_run(story, end - 1)):
             break  # the story's own text; a credit naming nobody (编辑：, 阅读数 12) goes
         end -= 1
-    return lines[:end] + credits
+    cut = [line for line in story[end:] if line not in credits] + after
+    return story[:end] + credits, cut
 
 
 def _furniture(line: str) -> bool:
