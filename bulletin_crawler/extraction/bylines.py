@@ -72,8 +72,10 @@ _LABEL_RE = re.compile(
 _SEPARATOR = r"[:：︱|/—丨]"  # NFKC turns ︱ into —; 丨 is a Han stroke used as a bar
 _AFTER_LABEL = re.compile(rf"^\s*{_SEPARATOR}")
 # An outlet written right before a role: 本报 / 新华社 / 中青报·中青网 / 光明日报 / 51offer.
-_OUTLET = re.compile(r"^(?:[\w·•]{0,20}(?:报|网|社|台|端|中心|新闻|频道|杂志|周刊|电台|广播|视频)"
-                     r"|本报|本刊|本台|本网|本站|央视|央广|[A-Za-z0-9]{2,12})$")
+_OUTLET_END = r"(?:报|网|社|台|端|中心|新闻|频道|杂志|周刊|电台|广播|视频)"
+_OUTLET = re.compile(rf"^(?:[\w·•]{{0,20}}{_OUTLET_END}"
+                     rf"|(?:\w{{1,12}}{_OUTLET_END}[·•])+\w{{1,10}}"  # 新华日报·交汇点: paper·app
+                     rf"|本报|本刊|本台|本网|本站|央视|央广|[A-Za-z0-9]{{2,12}})$")
 _LABEL_PUNCT = " :：︱|/—丨"
 _MAX_BARE_NAMES = 4
 _BULLETS = "□■▲◆●◇○★☆▶►·•-—|｜ \u3000"

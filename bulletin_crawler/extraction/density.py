@@ -18,7 +18,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from bulletin_crawler.extraction.budget import checkpoint
-from bulletin_crawler.extraction.html import SKIP_TAGS, Line, hidden
+from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, hidden
 from bulletin_crawler.extraction.text import loose
 
 # readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
@@ -34,8 +34,8 @@ _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headli
 _BEYOND_TITLE = 3  # a block near the headline holds three times its length to gain by it
 # A sibling continues the article with a fifth of its score (readability's rule), or as a
 # paragraph of 80 characters with few links.
-_SIBLING_MIN, _SIBLING_SHARE, _SIBLING_LINKS = 10.0, 0.2, 0.5
-_PARAGRAPH_MIN, _PARAGRAPH_LINKS = 80, 0.25
+_SIBLING_MIN, _SIBLING_SHARE, _SIBLING_LINKS, _SIBLING_BLOCK_CHARS = 10.0, 0.2, 0.5, 40
+_PARAGRAPH_MIN, _PARAGRAPH_LINKS, _PARAGRAPH_BLOCKS = 80, 0.25, 3
 # A line of the main column outside the blocks joins the text as a paragraph of sentences.
 _CJK_PARAGRAPH, _LINE_LINKS = 30, 0.2
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -182,12 +182,16 @@ def _continues(sibling: etree._Element, best: etree._Element,
     links = stats.link_density(sibling)
     same_class = bool(sibling.get("class")) and sibling.get("class") == best.get("class")
     bonus = scores[best] * _SIBLING_SHARE if same_class else 0
-    if scores.get(sibling, 0) + bonus >= threshold and links < _SIBLING_LINKS:
-        return True
+    blocks = sum(1 for _ in sibling.iter(*BLOCK_TAGS)) or 1
+    if scores.get(sibling, 0) + bonus >= threshold and links < _SIBLING_LINKS \
+            and stats.chars.get(sibling, 0) / blocks >= _SIBLING_BLOCK_CHARS:
+        return True  # (a sidebar's many short blocks, lists of links and dates, do not)
     chars, punct = stats.chars.get(sibling, 0), stats.punct.get(sibling, 0)
     text = head_text(sibling, _PARAGRAPH_MIN + 1)
-    # a paragraph, or a block of one (a lead, an intro) that reads as sentences
+    # a paragraph, or a block holding one or two (a lead, an intro: not a sidebar's lists)
+    # that reads as sentences
     return (chars >= _PARAGRAPH_MIN and punct > 0 and links < _PARAGRAPH_LINKS
+            and blocks <= _PARAGRAPH_BLOCKS
             or 0 < chars and tag in _PARAGRAPHISH and links == 0
             and text.rstrip()[-1:] in ".。!?！？")
 

@@ -158,8 +158,9 @@ def parse_article(html: str, url: str, issue_date: date | None = None,
     paragraphs = _body(root, html, overrides.get("body"))
     kicker, title, subtitle = _headlines(root, overrides)
     title = title or props.get("title")
+    page = page_lines(root)
     if not title:  # a page with e-paper markers but none of the headline skins
-        headline = choose_headline(root, {}, title_tag(root), page_lines(root), url)
+        headline = choose_headline(root, {}, title_tag(root), [line.text for line in page], url)
         kicker, title, subtitle = headline.kicker, headline.title, headline.subtitle
     if not title and not paragraphs:
         raise ExtractionError("no Founder ENP headline or body container on the page")
@@ -177,8 +178,8 @@ def parse_article(html: str, url: str, issue_date: date | None = None,
     # the property block's author: a credit (记者 X) or bare names, whose role it does not say
     credit = parse_credit(props.get("author", ""), bare="authors") or Byline()
     credit.merge(extracted.byline)
-    extracted.byline = page_byline(credit, page_margins(page_lines(root), paragraphs, title),
-                                   "", "", extracted.source)
+    extracted.byline = page_byline(credit, page_margins(page, paragraphs, title),
+                                   "", "", extracted.source, title)
     extracted.source = extracted.source or extracted.byline.source
     return extracted
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 from parsel import Selector
 
 from bulletin_crawler.extraction.bylines import parse_credit
-from bulletin_crawler.extraction.credits import page_byline
+from bulletin_crawler.extraction.credits import close_across, page_byline
 from bulletin_crawler.extraction.dates import (
     parse_datetime,
 )
@@ -73,7 +73,8 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     overrides = overrides or {}
     meta = _meta(root)
     tag = title_tag(root) or clean_line(root.xpath("/html/body/*[1][self::text]/@title").get(""))
-    lines_of_page = page_lines(root)
+    page = page_lines(root)
+    lines_of_page = [line.text for line in page]
     headline = choose_headline(root, meta, tag, lines_of_page, url)
     title = _override(root, overrides, "title") or headline.title
     stats = TextStats(root.root)
@@ -82,7 +83,9 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
         raise ExtractionError("no headline and no text block found")
     text = "\n".join(lines_of_page)
     override_date = _override(root, overrides, "published_at")
-    margins = page_margins(lines_of_page, lines, title)
+    margins = page_margins(page, lines, title)
+    lines, below = close_across(lines, margins.below)
+    margins = replace(margins, below=below)
     lines, kicker, header = _trim_head(lines, title, headline.subtitle)
     lines, footer = split_tail(lines)  # a post's footer: its date for the candidates
     margins = replace(margins, under_title=margins.under_title + header,
@@ -96,7 +99,7 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     )
     finish(extracted)
     extracted.byline = page_byline(extracted.byline, margins, meta.get("author", ""), text,
-                                   extracted.source)
+                                   extracted.source, title)
     extracted.source = extracted.source or extracted.byline.source
     return extracted
 

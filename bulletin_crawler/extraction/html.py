@@ -85,10 +85,10 @@ def select(root: Selector, query: str) -> SelectorList[Selector]:
     return root.css(query)
 
 
-def page_lines(root: Selector) -> list[str]:
-    """The text of a whole page's ``<body>`` as lines."""
+def page_lines(root: Selector) -> list[Line]:
+    """The text of a whole page's ``<body>`` as lines, with their link characters."""
     body = root.xpath("//body")
-    return block_lines(body[0]) if body else []
+    return text_lines(body[0]) if body else []
 
 
 def title_tag(root: Selector) -> str:

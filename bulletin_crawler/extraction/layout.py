@@ -7,11 +7,15 @@ the editor and source lines after the text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bulletin_crawler.extraction.html import Line
 from bulletin_crawler.extraction.text import loose
 
 MARGIN_LINES = 8  # lines above and below the text where dates and credits stand
+# Above the headline only labelled dates are read, from a government page's metadata table:
+# its label and value lines run longer.
+ABOVE_LINES = 2 * MARGIN_LINES
 
 
 @dataclass(frozen=True)
@@ -19,11 +23,17 @@ class Margins:
     above_title: list[str] = field(default_factory=list)
     under_title: list[str] = field(default_factory=list)
     below: list[str] = field(default_factory=list)
+    links: frozenset[str] = frozenset()  # the page's lines that are links (menus, buttons)
 
 
-def page_margins(page_lines: list[str], lines: list[str], title: str | None) -> Margins:
-    """The page lines around the text ``lines`` (a run of ``page_lines`` with some lines, links
-    and asides, left out) and around its headline."""
+def page_margins(page: list[Line], lines: list[str], title: str | None) -> Margins:
+    """The page lines around the text ``lines`` (a run of the ``page``'s lines with some,
+    links and asides, left out) and around its headline."""
+    margins = _margins([line.text for line in page], lines, title)
+    return replace(margins, links=frozenset(line.text for line in page if line.mostly_links()))
+
+
+def _margins(page_lines: list[str], lines: list[str], title: str | None) -> Margins:
     if not lines:
         return Margins()
     key = loose(title or "")
@@ -32,7 +42,7 @@ def page_margins(page_lines: list[str], lines: list[str], title: str | None) -> 
     if start is None:  # the text is not among the page's lines: what stands by the headline
         if heading is None:
             return Margins()
-        return Margins(page_lines[max(heading - MARGIN_LINES, 0): heading],
+        return Margins(page_lines[max(heading - ABOVE_LINES, 0): heading],
                        page_lines[heading + 1: heading + 1 + MARGIN_LINES])
     last = start + len(lines) - 1
     end = _find_line(page_lines, lines[-1], last, len(page_lines))
@@ -41,9 +51,9 @@ def page_margins(page_lines: list[str], lines: list[str], title: str | None) -> 
     bottom = (end if end is not None else last) + 1
     if heading is None:  # no headline line: the lines above the text, and those above them
         top = max(start - MARGIN_LINES, 0)
-        return Margins(page_lines[max(top - MARGIN_LINES, 0): top], page_lines[top: start],
+        return Margins(page_lines[max(top - ABOVE_LINES, 0): top], page_lines[top: start],
                        page_lines[bottom: bottom + MARGIN_LINES])
-    return Margins(page_lines[max(heading - MARGIN_LINES, 0): heading],
+    return Margins(page_lines[max(heading - ABOVE_LINES, 0): heading],
                    page_lines[heading + 1: start][-MARGIN_LINES:],
                    page_lines[bottom: bottom + MARGIN_LINES])
 

@@ -59,7 +59,7 @@ NOT_NAMES = NOT_PEOPLE | frozenset({
     "热点", "要闻", "时政", "财经", "科技", "体育", "娱乐", "社会", "国际", "国内", "评论",
     "详情", "全文", "正文", "更多", "阅读", "点击", "分享", "收藏", "打印", "关闭", "返回",
     "首页", "导航", "全部导航", "登录", "注册", "客户端", "公众号", "微信", "微博", "头条",
-    "本文", "此文", "该文", "文章", "高清", "记者团", "关注", "关于", "关闭", "文化", "文学",
+    "本文", "此文", "该文", "文章", "高清", "记者团", "管理员", "系统管理员", "站长", "版主", "关注", "关于", "关闭", "文化", "文学",
     "时间", "时政", "时尚", "时评", "国内", "国际", "国家", "房产", "游戏", "公益", "公告",
     "公开", "公众", "明星", "明日", "全部", "全国", "全文", "原创", "原文", "安全", "高考",
     "金融", "信息", "信用", "平台", "和谐", "于是", "由于", "应用", "展开", "元旦", "海外",
@@ -70,11 +70,15 @@ NOT_NAME_WORDS = frozenset({
     "redaktion", "rédaction", "redacción", "redazione", "agency", "agencies", "press",
     "xinhua", "reuters", "afp", "ap", "dpa", "efe", "ansa", "bbc", "cnn", "chinanews",
     "anonymous", "unknown", "guest", "webmaster", "team", "desk", "wire", "wires", "by",
+    # the words of buttons and menus, which come in capitalised pairs too (Play Video)
+    "play", "video", "videos", "watch", "live", "read", "more", "share", "top", "stories",
+    "home", "menu", "search", "login", "sign", "subscribe", "photo", "photos", "gallery",
+    "comments", "next", "previous", "back", "close", "open", "click", "here", "view", "all",
 })
 # Characters that end outlet, place and organisation names, never given names.
 _ORG_ENDINGS = re.compile(
     r"(?:报|网|社|台|局|委|办|院|部|厅|站|会|处|室|府|区|市|县|省|州|团|乡|镇|村|所|队|组|中心|"
-    r"公司|集团|大学|学院|学校|医院|银行|协会|基金|频道|栏目|杂志|周刊|客户端|号|厂|店|馆|司|署|"
+    r"公司|集团|大学|学院|学校|医院|银行|协会|基金|频道|栏目|专栏|杂志|周刊|客户端|号|厂|店|馆|司|署|"
     r"街道|社区|支部|党委|政府|法院|检察院|公安|新闻|日报|晚报|时报|商报|网讯|讯|电|稿|版|期|页)$")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
 _CHINESE = re.compile(rf"^[{_HAN}]{{2,4}}$")
@@ -82,7 +86,9 @@ _DOTTED = re.compile(rf"^[{_HAN}]{{1,8}}(?:[·•・‧][{_HAN}]{{1,8}}){{1,3}}$
 _LATIN_WORD = r"(?:[A-Z\u00c0-\u00de\u0400-\u042f][\w'’\-]*\.?|[a-z]{1,3}|(?:[A-Z]\.)+)"
 _LATIN_NAME = re.compile(rf"^{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{0,3}}$")
 _CAPITAL = re.compile(r"[A-Z\u00c0-\u00de\u0400-\u042f]")
-_HANDLE = re.compile(rf"^[A-Za-z{_HAN}][\w{_HAN}&.\-]{{1,19}}$")
+# A user's handle: letters, digits and a few joiners; in Han characters as short as a name
+# can be (a longer run is a headline or a phrase).
+_HANDLE = re.compile(rf"^(?:[A-Za-z][\w{_HAN}&.\-]{{1,19}}|[{_HAN}][\w{_HAN}&.\-]{{1,7}})$")
 _ASCII_HANDLE = re.compile(r"^[A-Za-z][A-Za-z_.\-]{2,19}$")
 _DIGIT = re.compile(r"\d")
 _INNER_SPACE = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}])")

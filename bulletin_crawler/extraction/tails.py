@@ -49,8 +49,8 @@ _DATED_ITEM = re.compile(r"^(?:\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}月\d
                          r"|\d{4}年\d{1,2}月\d{1,2}日\s*$")
 _ITEM_MAX, _WIDGET_MAX, _CREDIT_MAX = 60, 30, 80
 # A post's footer: its publish time (and poster) under the text, 发布时间 2005/05/17 … by X.
-_POST_FOOTER = re.compile(r"(?:发布|发表|更新)?(?:时间|日期|于)\s*[:：]?\s*\d{2,4}[-/.年]\d{1,2}[-/.月]"
-                          r"\d{1,2}")
+_POST_FOOTER = re.compile(r"^[^。！？]*(?:(?:发布|发表|更新)(?:时间|日期|于)\s*[:：]?|(?:时间|日期)\s*[:：])"
+                          r"\s*\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}[^。！？]*$")
 
 
 def cut_tail(lines: list[str]) -> list[str]:
