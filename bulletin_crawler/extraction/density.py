@@ -16,9 +16,10 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from lxml import etree
+from parsel import Selector
 
 from bulletin_crawler.extraction.budget import checkpoint
-from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, hidden
+from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, page_lines
 from bulletin_crawler.extraction.text import loose
 
 # readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
@@ -62,49 +63,50 @@ def _punct(text: str | None) -> int:
 
 class TextStats:
     """Characters, punctuation and link characters of every element's subtree, and of
-    its own text (its text, its inline children's and the tails between them)."""
+    its own text (its text, its inline children's and the tails between them); gathered by
+    the walk that reads the page's lines (:func:`read_page`), so a page is read once."""
 
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self) -> None:
         self.chars: dict[etree._Element, int] = {}
         self.links: dict[etree._Element, int] = {}
         self.punct: dict[etree._Element, int] = {}
         self.own: dict[etree._Element, tuple[int, int]] = {}
-        self._linked: set[etree._Element] = set()  # inside a link: text, but no paragraph
-        unread: set[etree._Element] = set()  # scripts, form controls, hidden blocks: no text
-        elements = list(root.iter())
-        for element in elements:
-            parent = element.getparent()
-            if parent in unread or not isinstance(element.tag, str) \
-                    or element.tag.lower() in SKIP_TAGS or hidden(element):
-                unread.add(element)
-            elif parent is not None and (parent.tag == "a" or parent in self._linked):
-                self._linked.add(element)
-        for element in reversed(elements):  # children before their parents
-            checkpoint()
-            self._add(element, element in unread)
 
-    def _add(self, element: etree._Element, unread: bool) -> None:
-        if unread:
-            self.chars[element] = self.links[element] = self.punct[element] = 0
+    def add(self, element: etree._Element, in_link: bool) -> None:
+        """An element read, after its children; the walk never opens scripts, form controls
+        and hidden blocks, so they count nothing."""
+        if not isinstance(element.tag, str):
             return
         chars, punct = _length(element.text), _punct(element.text)
         own_chars, own_punct, links = chars, punct, 0
         for child in element:
-            tail_chars, tail_punct = _length(child.tail), _punct(child.tail)
-            chars += self.chars[child] + tail_chars
-            punct += self.punct[child] + tail_punct
-            links += self.chars[child] if child.tag == "a" else self.links[child]
-            own_chars += tail_chars
-            own_punct += tail_punct
-            if isinstance(child.tag, str) and child.tag.lower() in _INLINE:
-                own_chars += self.chars[child]
-                own_punct += self.punct[child]
+            tag = child.tag
+            child_chars, child_punct = self.chars.get(child, 0), self.punct.get(child, 0)
+            chars += child_chars
+            punct += child_punct
+            links += child_chars if tag == "a" else self.links.get(child, 0)
+            if isinstance(tag, str) and tag.lower() in _INLINE:
+                own_chars += child_chars
+                own_punct += child_punct
+            tail = child.tail
+            if tail and not tail.isspace():
+                tail_chars, tail_punct = _length(tail), _punct(tail)
+                chars += tail_chars
+                punct += tail_punct
+                own_chars += tail_chars
+                own_punct += tail_punct
         self.chars[element], self.links[element], self.punct[element] = chars, links, punct
-        if element.tag != "a" and element not in self._linked:
+        if element.tag != "a" and not in_link:  # inside a link: text, but no paragraph
             self.own[element] = (own_chars, own_punct)
 
     def link_density(self, element: etree._Element) -> float:
         return min(self.links.get(element, 0) / (self.chars.get(element, 0) or 1), 1.0)
+
+
+def read_page(root: Selector) -> tuple[list[Line], TextStats]:
+    """The page's lines and its text statistics, in one walk."""
+    stats = TextStats()
+    return page_lines(root, closed=stats.add), stats
 
 
 def article_blocks(body: etree._Element, title: str | None, stats: TextStats
@@ -176,24 +178,26 @@ def _with_siblings(best: etree._Element, scores: dict[etree._Element, float],
 
 def _continues(sibling: etree._Element, best: etree._Element,
                scores: dict[etree._Element, float], stats: TextStats, threshold: float) -> bool:
+    chars = stats.chars.get(sibling, 0)
+    links = stats.link_density(sibling)
+    if not chars or links >= _SIBLING_LINKS:  # cheap refusals first: a page of 100k links
+        return False
     tag = sibling.tag.lower()
     if tag in SKIP_TAGS or class_weight(sibling) < 1 or _has_heading(sibling):
         return False
-    links = stats.link_density(sibling)
     same_class = bool(sibling.get("class")) and sibling.get("class") == best.get("class")
     bonus = scores[best] * _SIBLING_SHARE if same_class else 0
     blocks = sum(1 for _ in sibling.iter(*BLOCK_TAGS)) or 1
-    if scores.get(sibling, 0) + bonus >= threshold and links < _SIBLING_LINKS \
-            and stats.chars.get(sibling, 0) / blocks >= _SIBLING_BLOCK_CHARS:
+    if scores.get(sibling, 0) + bonus >= threshold \
+            and chars / blocks >= _SIBLING_BLOCK_CHARS:
         return True  # (a sidebar's many short blocks, lists of links and dates, do not)
-    chars, punct = stats.chars.get(sibling, 0), stats.punct.get(sibling, 0)
-    text = head_text(sibling, _PARAGRAPH_MIN + 1)
     # a paragraph, or a block holding one or two (a lead, an intro: not a sidebar's lists)
     # that reads as sentences
-    return (chars >= _PARAGRAPH_MIN and punct > 0 and links < _PARAGRAPH_LINKS
-            and blocks <= _PARAGRAPH_BLOCKS
-            or 0 < chars and tag in _PARAGRAPHISH and links == 0
-            and text.rstrip()[-1:] in ".。!?！？")
+    if chars >= _PARAGRAPH_MIN and stats.punct.get(sibling, 0) and links < _PARAGRAPH_LINKS \
+            and blocks <= _PARAGRAPH_BLOCKS:
+        return True
+    return tag in _PARAGRAPHISH and links == 0 \
+        and head_text(sibling, _PARAGRAPH_MIN + 1).rstrip()[-1:] in ".。!?！？"
 
 
 def _has_heading(element: etree._Element) -> bool:
@@ -236,6 +240,26 @@ def aside_within(container: etree._Element, stats: TextStats
         return (element is not container and class_weight(element) < 1
                 and stats.chars.get(element, 0) < total / 2)
     return aside
+
+
+def lines_within(page: list[Line], container: etree._Element, stats: TextStats) -> list[Line]:
+    """The page's lines that stand in ``container``, without those in its asides: what a walk
+    of the container would read, without walking it again."""
+    aside = aside_within(container, stats)
+    verdicts: dict[etree._Element, bool] = {container: True}  # is it in, and not aside?
+
+    def inside(element: etree._Element | None) -> bool:
+        path = []
+        while element is not None and element not in verdicts:
+            path.append(element)
+            element = element.getparent()
+        verdict = element is not None and verdicts[element]
+        for step in reversed(path):  # from the known ancestor down
+            verdict = verdict and not aside(step)
+            verdicts[step] = verdict
+        return verdict
+
+    return [line for line in page if line.element is not None and inside(line.element)]
 
 
 def _near_title(element: etree._Element, title: str) -> bool:

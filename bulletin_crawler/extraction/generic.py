@@ -23,17 +23,18 @@ from bulletin_crawler.extraction.dates import (
 )
 from bulletin_crawler.extraction.density import (
     TextStats,
+    around_blocks,
     article_blocks,
     aside_within,
-    around_blocks,
+    lines_within,
     main_column,
+    read_page,
 )
 from bulletin_crawler.extraction.html import (
     ExtractionError,
     Line,
     block_lines,
     comment_block,
-    page_lines,
     select,
     selector,
     text_lines,
@@ -42,8 +43,8 @@ from bulletin_crawler.extraction.html import (
 from bulletin_crawler.extraction.layout import page_margins
 from bulletin_crawler.extraction.published import published as choose_date
 from bulletin_crawler.extraction.result import Extracted, finish
-from bulletin_crawler.extraction.text import clean_line, ends_sentence, loose
 from bulletin_crawler.extraction.tails import split_tail
+from bulletin_crawler.extraction.text import clean_line, ends_sentence, loose
 from bulletin_crawler.extraction.titles import choose_headline
 
 _META_SOURCE = ("contentsource", "source", "article:source")
@@ -73,12 +74,11 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     overrides = overrides or {}
     meta = _meta(root)
     tag = title_tag(root) or clean_line(root.xpath("/html/body/*[1][self::text]/@title").get(""))
-    page = page_lines(root)
+    page, stats = read_page(root)
     lines_of_page = [line.text for line in page]
     headline = choose_headline(root, meta, tag, lines_of_page, url)
     title = _override(root, overrides, "title") or headline.title
-    stats = TextStats(root.root)
-    lines = _body_lines(root, html, overrides.get("body"), title, stats)
+    lines = _body_lines(root, html, overrides.get("body"), title, stats, page)
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
     text = "\n".join(lines_of_page)
@@ -167,7 +167,7 @@ def _source(meta: dict[str, str]) -> str | None:
 
 
 def _body_lines(root: Selector, html: str, override: str | None, title: str | None,
-                stats: TextStats) -> list[str]:
+                stats: TextStats, page: list[Line]) -> list[str]:
     """The article's text: a site selector's, the CMS markers', else the densest blocks with
     the paragraphs around them in the page's main column."""
     block = comment_block(html, "<!--ZJEG_RSS.content.begin-->", "<!--ZJEG_RSS.content.end-->")
@@ -183,22 +183,22 @@ def _body_lines(root: Selector, html: str, override: str | None, title: str | No
             return [line for node in parts for line in _lines(node, stats)]
     body = root.xpath("//body")
     blocks = article_blocks(body[0].root, title, stats) if body else []
-    own = [line for block in blocks for line in _lines(Selector(root=block, type="html"), stats)]
+    own = [line.text for block in blocks for line in _readable(lines_within(page, block, stats))]
     column = main_column(blocks, stats)
     if column is None:
         return own
-    lines = _text_lines(Selector(root=column, type="html"), stats)
+    lines = _readable(lines_within(page, column, stats))
     return [line.text for line, keep in zip(lines, around_blocks(lines, set(own), title),
                                             strict=True) if keep] or own
 
 
-def _text_lines(node: Selector, stats: TextStats) -> list[Line]:
-    """A block's lines without comment threads and share bars inside it, and without lines
-    of links (related stories, navigation) unless they are credits."""
-    return [line for line in text_lines(node, aside_within(node.root, stats))
-            if _TEXTY.search(line.text) and len(line.text) > 1
+def _readable(lines: list[Line]) -> list[Line]:
+    """Lines with letters, and no lines of links (related stories, navigation) unless they
+    are credits."""
+    return [line for line in lines if _TEXTY.search(line.text) and len(line.text) > 1
             and (not line.mostly_links() or parse_credit(line.text))]
 
 
 def _lines(node: Selector, stats: TextStats) -> list[str]:
-    return [line.text for line in _text_lines(node, stats)]
+    """A marked or selected block's lines, without its comment threads and share bars."""
+    return [line.text for line in _readable(text_lines(node, aside_within(node.root, stats)))]

@@ -21,6 +21,7 @@ BLOCK_TAGS = frozenset({
 # <noscript> is read: some pages put the whole article there for readers without scripts.
 SKIP_TAGS = frozenset({"script", "style", "iframe", "select", "button", "textarea", "map"})
 MAX_HTML_BYTES = 8 * 1024 * 1024
+_CHECK_EVERY = 64  # walk steps between two looks at the time budget
 _HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
 _END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _INVISIBLE = re.compile(r"<!--.*?-->|<(script|style|noscript)\b.*?</\1\s*>",
@@ -85,10 +86,10 @@ def select(root: Selector, query: str) -> SelectorList[Selector]:
     return root.css(query)
 
 
-def page_lines(root: Selector) -> list[Line]:
+def page_lines(root: Selector, closed: Closed | None = None) -> list[Line]:
     """The text of a whole page's ``<body>`` as lines, with their link characters."""
     body = root.xpath("//body")
-    return text_lines(body[0]) if body else []
+    return text_lines(body[0], closed=closed) if body else []
 
 
 def title_tag(root: Selector) -> str:
@@ -97,10 +98,13 @@ def title_tag(root: Selector) -> str:
 
 
 class Line(NamedTuple):
-    """One line of an element's text and how many of its characters stand inside links."""
+    """One line of an element's text, how many of its characters stand inside links, and the
+    element its text starts in (so the lines of a part of the page are found without reading
+    the part again)."""
 
     text: str
     links: int
+    element: etree._Element | None = None
 
     def mostly_links(self) -> bool:
         """A line made of link texts (related stories, navigation) is not article text."""
@@ -114,45 +118,59 @@ def block_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = 
     return [line.text for line in text_lines(node, skip)]
 
 
-def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = None
-               ) -> list[Line]:
+# Called with every element the walk read, after its children, and whether it is in a link.
+Closed = Callable[[etree._Element, bool], None]
+_OPEN, _TAIL, _END, _BLOCK_END = range(4)
+_Item = tuple[int, "etree._Element | str", bool, "etree._Element | None"]
+
+
+def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = None,
+               closed: Closed | None = None) -> list[Line]:
     """:func:`block_lines` with the link characters of each line. The walk keeps its own stack
     (a page of thousands of nested blocks must not exhaust Python's recursion) and costs one
-    step per node, so a page is read in time linear in its size."""
+    step per node, so a page is read in time linear in its size; ``closed`` hears of each
+    element read, after its children (the same walk gathers the page's text statistics)."""
     root = node.root
     if isinstance(root, str):
         return [Line(line.strip(), 0) for line in root.splitlines() if line.strip()]
     sink = _LineSink()
-    stack: list[tuple[etree._Element | str | None, bool]] = [(root, False)]
+    stack: list[_Item] = [(_OPEN, root, False, None)]
+    steps = 0
     while stack:
-        item, in_link = stack.pop()
-        if item is None:  # the end of a block element
-            sink.flush()
-        elif isinstance(item, str):  # the tail text after an element
-            sink.add(item, in_link)
-        else:
-            checkpoint()
-            _open(item, in_link, sink, stack, skip)
+        kind, item, in_link, owner = stack.pop()
+        if kind == _TAIL:  # the tail text after an element, in its parent's line
+            sink.add(item, in_link, owner)  # type: ignore[arg-type]
+        elif kind == _OPEN:
+            steps += 1
+            if not steps % _CHECK_EVERY:
+                checkpoint()
+            _open(item, in_link, sink, stack, skip, closed is not None)  # type: ignore[arg-type]
+        else:  # the end of an element
+            if kind == _BLOCK_END:
+                sink.flush()
+            if closed is not None:
+                closed(item, in_link)  # type: ignore[arg-type]
     sink.flush()
     return sink.lines
 
 
-def _open(element: etree._Element, in_link: bool, sink: _LineSink,
-          stack: list[tuple[etree._Element | str | None, bool]],
-          skip: Callable[[etree._Element], bool] | None) -> None:
+def _open(element: etree._Element, in_link: bool, sink: _LineSink, stack: list[_Item],
+          skip: Callable[[etree._Element], bool] | None, report: bool) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     if tag in SKIP_TAGS or hidden(element) or (skip is not None and tag and skip(element)):
         return
-    in_link = in_link or tag == "a"
-    if tag in BLOCK_TAGS:
+    block = tag in BLOCK_TAGS
+    if block:
         sink.flush()
-        stack.append((None, False))
+    if block or report:
+        stack.append((_BLOCK_END if block else _END, element, in_link, None))
+    in_link = in_link or tag == "a"
     if tag and element.text:  # comments and processing instructions have text too: skip it
-        sink.add(element.text, in_link)
+        sink.add(element.text, in_link, element)
     for child in reversed(element):
         if child.tail:
-            stack.append((child.tail, in_link))
-        stack.append((child, in_link))
+            stack.append((_TAIL, child.tail, in_link, element))
+        stack.append((_OPEN, child, in_link, None))
 
 
 class _LineSink:
@@ -162,24 +180,30 @@ class _LineSink:
         self.lines: list[Line] = []
         self._parts: list[str] = []
         self._links = 0
+        self._owner: etree._Element | None = None
 
-    def add(self, text: str, in_link: bool) -> None:
+    def add(self, text: str, in_link: bool, owner: etree._Element | None) -> None:
+        if "\n" not in text:
+            self._append(text, in_link, owner)
+            return
         first, *rest = text.split("\n")
-        self._append(first, in_link)
+        self._append(first, in_link, owner)
         for piece in rest:  # a newline inside a text node ends a line too
             self.flush()
-            self._append(piece, in_link)
+            self._append(piece, in_link, owner)
 
-    def _append(self, piece: str, in_link: bool) -> None:
+    def _append(self, piece: str, in_link: bool, owner: etree._Element | None) -> None:
         self._parts.append(piece)
+        if self._owner is None and piece.strip():
+            self._owner = owner
         if in_link:
             self._links += _visible(piece)
 
     def flush(self) -> None:
         line = "".join(self._parts).strip()
         if line:
-            self.lines.append(Line(line, self._links))
-        self._parts, self._links = [], 0
+            self.lines.append(Line(line, self._links, self._owner))
+        self._parts, self._links, self._owner = [], 0, None
 
 
 def _visible(text: str) -> int:

@@ -99,9 +99,8 @@ def _article_title(meta: dict[str, str]) -> str | None:
 def _candidates(root: Selector, page_lines: list[str]) -> list[_Candidate]:
     found = [_Candidate(text, _HEADING_RANK[node.root.tag], node.root)
              for node in root.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")
-             if isinstance(node.root.tag, str)
-             and (text := clean_line(" ".join(node.xpath(".//text()").getall())))]
-    found += [_Candidate(line, 0, None) for line in page_lines]
+             if (text := clean_line(" ".join(node.root.itertext())))]
+    found += [_Candidate(line, 0, None) for line in dict.fromkeys(page_lines)]  # each once
     return [c for c in found if _MIN_CHARS <= len(loose(c.text)) and len(c.text) <= _MAX_CHARS
             and c.text.lower() not in _NAVIGATION and not _LABELLED.match(c.text)]
 
