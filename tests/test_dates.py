@@ -46,35 +46,30 @@ def test_a_labelled_date_below_the_text_beats_a_date_in_the_lead():
     assert day_of(html) == date(2020, 11, 23)
 
 
-def test_a_blog_sidebar_creation_date_is_not_the_post_date():
-    html = ("<html><head><title>秋夜随笔 - 小城博客</title></head><body>"
-            "<div class='side'>博客建立于:2004年10月6日</div><h2>秋夜随笔</h2>"
-            "<div class='post-info'>小城 发表于 2005-9-15 21:30</div>"
-            "<div class='post'>" + TEXT + "</div></body></html>")
-    assert day_of(html, "http://blog.example.cn/u/1.html") == date(2005, 9, 15)
-
-
-def test_a_forum_post_header():
-    html = ("<html><head><title>社区活动讨论 - 论坛</title></head><body><h1>社区活动讨论</h1>"
-            "<div>本贴由 老张 于2005年8月12日16:12:21 在 社区论坛 发表</div>"
-            "<div class='t_msg'>" + TEXT + "</div></body></html>")
-    assert day_of(html, "http://bbs.example.cn/t/1.html") == date(2005, 8, 12)
-
-
-def test_a_page_build_time_in_meta_pubdate_loses_to_the_displayed_date_and_the_url():
-    html = ("<html><head><title>2016年统计公报_临江区人民政府</title>"
-            "<meta name='PubDate' content='2022-04-24 10:00:00'></head><body>"
-            "<h1>2016年统计公报</h1><div>发布日期：2017-05-15 10:49:00 来源：区统计局</div>"
-            "<div class='content'>" + TEXT + "</div></body></html>")
-    assert day_of(html, "http://www.linjiang.gov.cn/tjgb/201705/a_1.html") == date(2017, 5, 15)
-
-
-def test_a_government_disclosure_page_is_dated_by_its_generation_date():
-    html = ("<html><head><title>2022年统计公报</title>"
-            "<meta name='PubDate' content='2023-08-16 10:33:59'></head><body>"
-            "<table><tr><td>索引号：001-2023-0001</td><td>生成日期：2023-05-11</td></tr></table>"
-            "<h1>2022年统计公报</h1><div class='content'>" + TEXT + "</div></body></html>")
-    assert day_of(html, "http://www.linjiang.gov.cn/xxgk/a_1.html") == date(2023, 5, 11)
+@pytest.mark.parametrize(("head", "body", "url", "expected"), [
+    pytest.param("<title>秋夜随笔 - 小城博客</title>",
+                 "<div class='side'>博客建立于:2004年10月6日</div><h2>秋夜随笔</h2>"
+                 "<div class='post-info'>小城 发表于 2005-9-15 21:30</div>",
+                 "http://blog.example.cn/u/1.html", date(2005, 9, 15),
+                 id="a blog sidebar's creation date is not the post's date"),
+    pytest.param("<title>社区活动讨论 - 论坛</title>",
+                 "<h1>社区活动讨论</h1><div>本贴由 老张 于2005年8月12日16:12:21 在 社区论坛 发表</div>",
+                 "http://bbs.example.cn/t/1.html", date(2005, 8, 12), id="a forum post's header"),
+    pytest.param("<title>2016年统计公报_临江区人民政府</title>"
+                 "<meta name='PubDate' content='2022-04-24 10:00:00'>",
+                 "<h1>2016年统计公报</h1><div>发布日期：2017-05-15 10:49:00 来源：区统计局</div>",
+                 "http://www.linjiang.gov.cn/tjgb/201705/a_1.html", date(2017, 5, 15),
+                 id="a build time in meta PubDate loses to the shown date and the URL"),
+    pytest.param("<title>2022年统计公报</title><meta name='PubDate' content='2023-08-16 10:33:59'>",
+                 "<table><tr><td>索引号：001-2023-0001</td><td>生成日期：2023-05-11</td></tr>"
+                 "</table><h1>2022年统计公报</h1>",
+                 "http://www.linjiang.gov.cn/xxgk/a_1.html", date(2023, 5, 11),
+                 id="a disclosure page is dated by its generation date"),
+])
+def test_shown_dates_and_their_labels(head, body, url, expected):
+    html = (f"<html><head>{head}</head><body>{body}<div class='content'>{TEXT}</div>"
+            "</body></html>")
+    assert day_of(html, url) == expected
 
 
 def test_wechat_articles_are_dated_by_their_script():
