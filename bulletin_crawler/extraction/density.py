@@ -58,7 +58,7 @@ def _length(text: str | None) -> int:
 
 
 def _punct(text: str | None) -> int:
-    return len(_PUNCT.findall(text)) if text else 0
+    return len(_PUNCT.findall(text)) if text and not text.isspace() else 0
 
 
 class TextStats:
@@ -127,6 +127,7 @@ def _scores(body: etree._Element, stats: TextStats) -> dict[etree._Element, floa
     """Each text block scores by its punctuation and length, for the element holding it and,
     halved, for that element's parent."""
     scores: dict[etree._Element, float] = defaultdict(float)
+    hints: dict[etree._Element, float] = {}
     for element in body.iter():  # page order: of two equal blocks the first wins
         if element not in stats.own:
             continue
@@ -139,7 +140,9 @@ def _scores(body: etree._Element, stats: TextStats) -> dict[etree._Element, floa
         if holder is None:
             continue
         scores[holder] += score
-        unlikely = class_weight(holder) < 1  # comments add nothing to the page around them
+        if holder not in hints:
+            hints[holder] = class_weight(holder)
+        unlikely = hints[holder] < 1  # comments add nothing to the page around them
         if (parent := holder.getparent()) is not None and not unlikely:
             scores[parent] += score / 2
     return scores

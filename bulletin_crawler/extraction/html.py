@@ -156,7 +156,7 @@ def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = N
 
 def _open(element: etree._Element, in_link: bool, sink: _LineSink, stack: list[_Item],
           skip: Callable[[etree._Element], bool] | None, report: bool) -> None:
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    tag = element.tag if isinstance(element.tag, str) else ""  # lxml's HTML tags are lower-case
     if tag in SKIP_TAGS or hidden(element) or (skip is not None and tag and skip(element)):
         return
     block = tag in BLOCK_TAGS
@@ -200,9 +200,12 @@ class _LineSink:
             self._links += _visible(piece)
 
     def flush(self) -> None:
+        if self._owner is None:  # nothing but whitespace since the last line
+            self._parts.clear()
+            self._links = 0
+            return
         line = "".join(self._parts).strip()
-        if line:
-            self.lines.append(Line(line, self._links, self._owner))
+        self.lines.append(Line(line, self._links, self._owner))
         self._parts, self._links, self._owner = [], 0, None
 
 
