@@ -2,7 +2,8 @@
 
 For every page of every dataset under CORPUS (``<dataset>/pages/*.html`` + ``truth.jsonl``), both
 extractors run on the same bytes, alternating, ``--rounds`` times; prints pages/s of each, the
-ratio ours/trafilatura, and both quality figures (the definitions of ``bulletin eval``).
+ratio ours/trafilatura, and both quality figures (the definitions of ``bulletin eval``,
+snippet F1 for snippet-annotated truth).
 
     python benchmarks/extraction.py ../shared/corpus
 """
@@ -48,7 +49,8 @@ def main() -> None:
     extractors = {"bulletin": ours, "trafilatura": theirs}
     seconds: dict[str, list[float]] = {name: [] for name in extractors}
     pages = 0
-    print(f"{'dataset':12} {'extractor':12} {'bodyF1':>7} {'title':>6} {'date':>6} {'author':>6}")
+    print(f"{'dataset':12} {'extractor':12} {'bodyF1':>7} {'snipF1':>7} {'title':>6} {'date':>6} "
+          f"{'author':>6}")
     for dataset in datasets(args.corpus):
         truths = [json.loads(line) for line in (dataset / "truth.jsonl").open(encoding="utf-8")
                   if line.strip()]
@@ -69,7 +71,8 @@ def main() -> None:
         for name, score in scores.items():
             f = score.figures()
             cells = " ".join(f"{_fmt(f[key]):>6}" for key in ("title", "date", "author"))
-            print(f"{dataset.name:12} {name:12} {_fmt(f['body_f1']):>7} {cells}")
+            print(f"{dataset.name:12} {name:12} {_fmt(f['body_f1']):>7} {_fmt(f['snip_f1']):>7} "
+                  f"{cells}")
     rates = {}
     for name in extractors:
         # seconds[name] holds one total per round per dataset: regroup per round

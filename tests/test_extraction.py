@@ -9,7 +9,8 @@ from urllib.parse import urljoin
 import pytest
 
 from bulletin_crawler.extraction import epaper
-from bulletin_crawler.extraction.bylines import lift_bylines, parse_credit
+from bulletin_crawler.extraction.bylines import parse_credit
+from bulletin_crawler.extraction.credits import lift_bylines
 from bulletin_crawler.extraction.dates import SHANGHAI, date_from_url, event_date, parse_datetime
 from bulletin_crawler.extraction.generic import parse_generic
 from bulletin_crawler.extraction.html import ExtractionError, decode_html
@@ -51,7 +52,7 @@ def test_lift_bylines_from_lead_tail_and_editor_note():
         "记者 李娜",
     ])
     assert body == ["本报讯为展示改革开放成就,昨日上午图片展开幕。", "展览历时3个月。"]
-    assert byline.authors == ["冉红政", "娄璞", "李娜", "王五"]
+    assert byline.authors == ["冉红政", "娄璞", "王五", "李娜"]  # page order
     assert byline.editors == ["王五"] and byline.photographers == ["冉红政", "娄璞"]
 
 
@@ -302,7 +303,8 @@ def test_kicker_above_the_repeated_headline_and_author_block_below_the_body():
     article = parse_generic(page, "http://news.p.cn/2022/a.html")
     assert (article.kicker, article.title) == ("15家企业", "17种产品入选国家绿色制造名单")
     assert article.paragraphs[0].startswith("近年来")
-    assert article.byline.authors == ["宋怡", "杨志华"]
+    assert article.byline.authors == ["金金", "宋怡", "杨志华"]  # everyone credited, page order
+    assert article.byline.editors == ["金金"]
 
 
 @pytest.mark.parametrize(("layout_url", "edition_href", "article_href"), [

@@ -4,7 +4,8 @@ Nothing here imports Scrapy, so every extractor runs on a saved page in a test o
 ``bulletin parse``.
 """
 
-from bulletin_crawler.extraction.html import ExtractionError, decode_html
+from bulletin_crawler.extraction.errors import ExtractionError, ExtractionTimeout
+from bulletin_crawler.extraction.html import decode_html
 from bulletin_crawler.extraction.result import Extracted
 
-__all__ = ["ExtractionError", "Extracted", "decode_html"]
+__all__ = ["ExtractionError", "ExtractionTimeout", "Extracted", "decode_html"]

@@ -20,6 +20,7 @@ _ABSOLUTE = re.compile(
 _URL_DATE = re.compile(
     r"(?<!\d)(20\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)"
 )
+_URL_MONTH = re.compile(r"/(20\d{2})[-/_]?(0[1-9]|1[0-2])(?=/)")
 _EVENT = re.compile(
     r"(?P<ymd>(?P<y>\d{4})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日)"
     r"|(?P<md>(?P<m2>\d{1,2})月(?P<d2>\d{1,2})[日号])"
@@ -79,6 +80,12 @@ def date_from_url(url: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def month_from_url(url: str) -> tuple[int, int] | None:
+    """The year and month a URL's folders name (``/201705/``, ``/2017/05/``, ``/2017-05/``)."""
+    match = _URL_MONTH.search(url)
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def to_iso(value: date | datetime | None) -> str | None:

@@ -19,17 +19,22 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from bulletin_crawler.extraction.bylines import parse_credit
+from bulletin_crawler.extraction.bylines import Byline, parse_credit
+from bulletin_crawler.extraction.credits import page_byline
 from bulletin_crawler.extraction.dates import date_from_url, parse_datetime
 from bulletin_crawler.extraction.html import (
     ExtractionError,
     block_lines,
     comment_block,
+    page_lines,
     select,
     selector,
+    title_tag,
 )
+from bulletin_crawler.extraction.layout import page_margins
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, squeeze_cjk
+from bulletin_crawler.extraction.titles import choose_headline
 from bulletin_crawler.urls import strip_ignored_params
 
 _EDITION = re.compile(r"(?:第\s*)?(?<![\dA-Za-z])([A-Za-z]{0,2}\s*\d{1,3})\s*(?:版\s*[：:]?|[：:])\s*"
@@ -153,6 +158,10 @@ def parse_article(html: str, url: str, issue_date: date | None = None,
     paragraphs = _body(root, html, overrides.get("body"))
     kicker, title, subtitle = _headlines(root, overrides)
     title = title or props.get("title")
+    page = page_lines(root)
+    if not title:  # a page with e-paper markers but none of the headline skins
+        headline = choose_headline(root, {}, title_tag(root), [line.text for line in page], url)
+        kicker, title, subtitle = headline.kicker, headline.title, headline.subtitle
     if not title and not paragraphs:
         raise ExtractionError("no Founder ENP headline or body container on the page")
     extracted = Extracted(
@@ -165,11 +174,14 @@ def parse_article(html: str, url: str, issue_date: date | None = None,
         edition=_current_edition(root, issue) or edition,
         images=_images(root, url, overrides.get("images")),
     )
-    author = props.get("author", "")
-    credit = parse_credit(author) or parse_credit("作者 " + author) if author else None
-    if credit:
-        extracted.byline.merge(credit)
-    return finish(extracted, issue)
+    finish(extracted, issue)
+    # the property block's author: a credit (记者 X) or bare names, whose role it does not say
+    credit = parse_credit(props.get("author", ""), bare="authors") or Byline()
+    credit.merge(extracted.byline)
+    extracted.byline = page_byline(credit, page_margins(page, paragraphs, title),
+                                   "", "", extracted.source, title)
+    extracted.source = extracted.source or extracted.byline.source
+    return extracted
 
 
 def _property_date(props: dict[str, str]) -> date | None:
@@ -213,7 +225,7 @@ def _headlines(root: Selector, overrides: dict[str, str]
             kicker, subtitle = _text(root, kicker_query), _text(root, subtitle_query)
             break
     if title is None:
-        title = _text(root, "//div[@id='art_title'] | //div[contains(@class,'biaoti')] | //h1")
+        title = _text(root, "//div[@id='art_title'] | //div[contains(@class,'biaoti')]")
     return (picked.get("kicker", kicker), picked.get("title", title),
             picked.get("subtitle", subtitle))
 

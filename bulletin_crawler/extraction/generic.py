@@ -12,35 +12,41 @@ Layers (FORMATS.md §4, GNE/readability ideas, our own rules):
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import replace
 
-from lxml import etree
 from parsel import Selector
 
-from bulletin_crawler.extraction.bylines import PERSON, Byline, parse_credit
+from bulletin_crawler.extraction.bylines import parse_credit
+from bulletin_crawler.extraction.credits import close_across, page_byline
 from bulletin_crawler.extraction.dates import (
-    SHANGHAI,
-    date_from_url,
-    iter_datetimes,
     parse_datetime,
 )
+from bulletin_crawler.extraction.density import (
+    TextStats,
+    around_blocks,
+    article_blocks,
+    aside_within,
+    lines_within,
+    main_column,
+    read_page,
+)
 from bulletin_crawler.extraction.html import (
-    SKIP_TAGS,
     ExtractionError,
+    Line,
     block_lines,
     comment_block,
     select,
     selector,
+    text_lines,
+    title_tag,
 )
+from bulletin_crawler.extraction.layout import page_margins
+from bulletin_crawler.extraction.published import published as choose_date
 from bulletin_crawler.extraction.result import Extracted, finish
-from bulletin_crawler.extraction.text import clean_line, ends_sentence
+from bulletin_crawler.extraction.tails import split_tail
+from bulletin_crawler.extraction.text import clean_line, ends_sentence, loose
+from bulletin_crawler.extraction.titles import choose_headline
 
-_META_DATE = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
-              "article:published_time", "og:release_date", "datepublished", "dc.date",
-              "dc.date.issued", "date", "firstpublishedtime", "releasedate", "og:time")
-_META_MODIFIED = ("dateupdate", "datemodified", "article:modified_time", "lastmodified")
 _META_SOURCE = ("contentsource", "source", "article:source")
 _META_AUTHOR = ("author", "article:author", "dc.creator")
 _MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
@@ -48,41 +54,17 @@ _MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_E
                 "//div[contains(@class, 'news_content_content')]",
                 "//founder-content", "//div[@id='ozoom']",
                 "//*[@itemprop='articleBody']")
-_DATE_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|发表日期|发表于|发稿时间|时间|日期|更新时间)\s*[:：]?\s*"
-                         r"(\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
-                         r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜—–»›>]+|--+|\s-\s|\s·\s)\s*")
-_SITE_PREFIX = re.compile(r"^(.{2,30}?)(?:——|--|—|_|\|)")
-_UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
-                       r"related|share|banner|copyright|(?<![a-z])(?:ad|ads|nav|rss|tags?|side|foot)"
-                       r"(?![a-z])", re.IGNORECASE)
-_LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom",
-                     re.IGNORECASE)
-_CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
-_MARGIN = 150  # characters above and below the body where a post's date and author stand
-_POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
-_STEP_INDEX = re.compile(r"\[\d+\]")
-_WECHAT_CT = re.compile(r"var\s+ct\s*=\s*\"(\d{10})\"")
-_PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
-_AUTHOR_LABEL = re.compile(r"(?:作者|作\s者|文|撰稿|发布人|发帖人|楼主)\s*[:：]\s*"
-                           r"([^\s|，,。<]{2,20}(?:[ 、][\u4e00-\u9fff]{2,3}(?=[\s、]|$))*)")
-_SOURCE_LABEL = re.compile(r"(?:来源|稿源|信息来源)\s*[:：]\s*([^\s|，,。<]{2,30})")
-_AFTER_ARTICLE = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|"
-                            r"热点推荐|猜你喜欢|更多精彩|网友评论|精彩推荐)[】\]]?\s*[:：>]?")
-_HEAD_LINES, _KICKER_MAX = 3, 30
-# An author meta tag that names people in a Latin or Cyrillic script (not a site or a URL).
-_NAME_WORDS = r"(?:[^\W\d_][^\W\d_'.-]*\.?[ ,]?\s*){1,4}"
-_NAME_JOIN = re.compile(r"\s*(?:;|\band\b|&)\s*")
-_LATIN_NAMES = re.compile(rf"^{_NAME_WORDS}(?:{_NAME_JOIN.pattern}{_NAME_WORDS})*$")
+_HEAD_LINES, _KICKER_MAX, _HEAD_REACH, _FIRST_PARAGRAPH = 3, 30, 20, 30
+# A field of a page's metadata: a short label and a colon (索 引 号：, 访问量：199).
+_FIELD = re.compile(r"^[^，。,.!?！？；;：:]{1,10}[:：]\s*\S{0,40}$")
+_SENTENCE_MARK = re.compile(r"[。！？；]|[.!?](?:\s|$)")
 # A dateline at the top of a text: "2022-05-18 | Petra Schulz", "12.03.2024, Redaktion".
 _DATELINE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}\S*\s*[|,·/–-]\s*\S.{0,30}$")
 _BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|位置)\s*[:：]")
 _DATE_ONLY = re.compile(r"^[\d\s年月日时分秒:：./\-]{8,24}$")
 # The dateline under a headline: 发布时间：… 来源：… 浏览：…
 _INFO_LINE = re.compile(r"^(?:发布时间|发布日期|发表时间|时间|日期|来源|作者|浏览|点击|阅读)\s*[:：]")
-_PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
-                           "h3", "h4", "h5", "h6", "section"})
 
 
 def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) -> Extracted:
@@ -91,59 +73,70 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     root = selector(html)
     overrides = overrides or {}
     meta = _meta(root)
-    title_tag = clean_line(" ".join(root.xpath("//title//text()").getall())
-                           or root.xpath("/html/body/*[1][self::text]/@title").get(""))
-    page_lines = _page_lines(root)
-    title = _override(root, overrides, "title") or _title(root, meta, title_tag, page_lines)
-    body_node = _body_node(root, overrides.get("body"), title)
-    lines = _body_lines(body_node, html)
+    tag = title_tag(root) or clean_line(root.xpath("/html/body/*[1][self::text]/@title").get(""))
+    page, stats = read_page(root)
+    lines_of_page = [line.text for line in page]
+    headline = choose_headline(root, meta, tag, lines_of_page, url)
+    title = _override(root, overrides, "title") or headline.title
+    lines = _body_lines(root, html, overrides.get("body"), title, stats, page)
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
-    text = "\n".join(page_lines)
+    text = "\n".join(lines_of_page)
     override_date = _override(root, overrides, "published_at")
-    above, below = _margins(text, lines)
-    published = (parse_datetime(override_date) if override_date else None) or _published(
-        meta, url, title, text, above, html)
-    lines, kicker = _trim_head(lines, title)
+    margins = page_margins(page, lines, title)
+    lines, below = close_across(lines, margins.below)
+    margins = replace(margins, below=below)
+    lines, kicker, header = _trim_head(lines, title, headline.subtitle)
+    lines, footer = split_tail(lines)  # a post's footer: its date for the candidates
+    margins = replace(margins, under_title=margins.under_title + header,
+                      below=footer + margins.below)
+    published = (parse_datetime(override_date) if override_date else None) or choose_date(
+        meta, html, url, margins, text)
     extracted = Extracted(
-        url=url, title=title, kicker=kicker, paragraphs=lines, published_at=published,
+        url=url, title=title, kicker=headline.kicker or kicker, subtitle=headline.subtitle,
+        paragraphs=lines, published_at=published,
         source=_source(meta), column=meta.get("columnname"),
     )
     finish(extracted)
-    if not extracted.byline:
-        extracted.byline.merge(_header_byline(text, meta, title, extracted.source,
-                                              (above, below)))
+    extracted.byline = page_byline(extracted.byline, margins, meta.get("author", ""), text,
+                                   extracted.source, title)
+    extracted.source = extracted.source or extracted.byline.source
     return extracted
 
 
-def _trim_head(lines: list[str], title: str | None) -> tuple[list[str], str | None]:
+def _trim_head(lines: list[str], title: str | None, subtitle: str | None = None
+               ) -> tuple[list[str], str | None, list[str]]:
     """The first lines of a text block often repeat the page's header: a breadcrumb, the
-    headline, a dateline (发布时间：… 来源：…) or a bare date. They are not the article's text;
-    a short line standing right above the repeated headline is its kicker (引题)."""
-    key = _loose(title or "")
-    head, kicker = [], None
-    for line in lines[:_HEAD_LINES]:
-        if key and _loose(line) == key:
+    headline and its subtitle, a dateline (发布时间：… 来源：…), a bare date, a government
+    page's metadata (索引号：…, 生成日期：… and the values under such labels), a counter. They
+    are not the article's text: they go, and are returned as the header they are; a short
+    line standing right above the repeated headline is its kicker (引题)."""
+    key, deck = loose(title or ""), loose(subtitle or "")
+    head: list[str] = []
+    header: list[str] = []
+    kicker = None
+    for index, line in enumerate(lines[:_HEAD_REACH]):
+        if deck and loose(line) == deck:
+            header.append(line)
+        elif key and loose(line) == key:
             if head and len(head[-1]) <= _KICKER_MAX and not ends_sentence(head[-1]):
                 kicker = head.pop()
-            continue
-        if not (len(line) < 80 and (_INFO_LINE.match(line) or _BREADCRUMB.match(line)
-                                    or _DATE_ONLY.match(line) or _DATELINE.match(line))):
+            header.append(line)
+        elif _header_line(line, header[-1] if header and index else ""):
+            header.append(line)
+        else:
             head.append(line)
-    return head + lines[_HEAD_LINES:], kicker
+            if len(line) >= _FIRST_PARAGRAPH or len(head) >= _HEAD_LINES:
+                return head + lines[index + 1:], kicker, header  # the text has begun
+    return head + lines[_HEAD_REACH:], kicker, header
 
 
-def _margins(text: str, lines: list[str]) -> tuple[str, str]:
-    """The page text just above and just below the body: a post's header with its date and
-    author, an 编辑/来源/作者 block under the article."""
-    if not lines:
-        return "", ""
-    start = text.find(lines[0][:20])
-    tail = lines[-1][-20:]
-    end = text.find(tail, max(start, 0))
-    above = text[max(start - _MARGIN, 0): start] if start > 0 else ""
-    below = text[end + len(tail): end + len(tail) + _MARGIN] if end >= 0 else ""
-    return above, below
+def _header_line(line: str, previous: str) -> bool:
+    if len(line) >= 80:
+        return False
+    return bool(_INFO_LINE.match(line) or _BREADCRUMB.match(line) or _DATE_ONLY.match(line)
+                or _DATELINE.match(line) or _FIELD.match(line)
+                or previous.endswith((":", "：")) and not _SENTENCE_MARK.search(line))
 
 
 def _override(root: Selector, overrides: dict[str, str], name: str) -> str | None:
@@ -166,118 +159,6 @@ def _meta(root: Selector) -> dict[str, str]:
     return found
 
 
-def _title(root: Selector, meta: dict[str, str], title_tag: str, page_lines: list[str]
-           ) -> str | None:
-    site = meta.get("sitename", "")
-    article_title = meta.get("articletitle")
-    if article_title:
-        if site and article_title.startswith(site):
-            article_title = re.sub(r"^[—\-_|:：\s]+", "", article_title[len(site):])
-        return article_title or None
-    loose_title = _loose(title_tag)
-    if not loose_title:  # no <title>: the highest-level heading, first in the page
-        for level in ("h1", "h2", "h3"):
-            found = [h for h in _headings(root, f"//{level}") if len(h) >= 4]
-            if found:
-                return found[0]
-    inside = [line for line in _title_candidates(root, page_lines)
-              if len(_loose(line)) >= 4 and _loose(line) in loose_title]
-    best = max(inside, key=lambda line: len(_loose(line))) if inside else None
-    tail_parts = [_loose(part) for part in _TITLE_SPLIT.split(title_tag)[1:]]
-    site_like = best is not None and len(_loose(best)) < 10 and any(
-        _loose(best) in part for part in tail_parts)
-    if best and not site_like:
-        return best
-    heading = _longest_heading(root)
-    if heading and loose_title and loose_title in _loose(heading):
-        return title_tag  # the heading adds a badge (原创, 置顶) to the headline
-    if heading:  # the <title> names only the site or column: the main heading is the headline
-        return heading
-    if best:
-        return best
-    og = meta.get("og:title") or meta.get("twitter:title")
-    if og and not (loose_title.startswith(_loose(og)) and len(loose_title) > len(_loose(og)) + 2
-                   and not _TITLE_SPLIT.search(title_tag[len(og):len(og) + 3])):
-        return _strip_site(og, site)
-    return _strip_site(title_tag, site) if title_tag else og
-
-
-def _headings(root: Selector, query: str = "//h1 | //h2 | //h3 | //h4 | //h5 | //h6"
-              ) -> list[str]:
-    return [clean_line(" ".join(h.xpath(".//text()").getall())) for h in root.xpath(query)]
-
-
-def _longest_heading(root: Selector) -> str | None:
-    headings = [h for h in _headings(root) if 6 <= len(h) <= 80]
-    return max(headings, key=len) if headings else None
-
-
-def _title_candidates(root: Selector, page_lines: list[str]) -> list[str]:
-    """Headings, then every short text line of the page: the headline as shown is one of them."""
-    return [line for line in _headings(root, "//h1 | //h2 | //h3 | //h4") + page_lines
-            if 4 <= len(line) <= 120]
-
-
-def _strip_site(title: str, site: str) -> str:
-    """``标题_网易新闻`` → ``标题``; ``保定市人民政府网——标题`` → ``标题``."""
-    if site and title.startswith(site):
-        title = re.sub(r"^[—\-_|:：\s]+", "", title[len(site):]) or title
-    parts = [part for part in _TITLE_SPLIT.split(title) if part]
-    if len(parts) > 1:
-        return max(parts[:-1] if len(parts) > 2 else parts[:1], key=len)
-    return title
-
-
-def _loose(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text).lower()
-
-
-def _published(meta: dict[str, str], url: str, title: str | None, text: str, above: str,
-               html: str) -> date | datetime | None:
-    """Meta publish date > the publish time a page script holds (WeChat articles show only
-    "前天" until the script runs) > the date standing right under the headline > the date right
-    above the body (a post's header) > a labelled date (发布时间：…) > a modified-date meta >
-    the URL date > the first date of the page."""
-    for name in _META_DATE:
-        if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
-            return value
-    if script_time := _script_time(html):
-        return script_time
-    start = text.find(title[:12]) if title else -1
-    if start >= 0:
-        under = text[start + len(title or ""): start + len(title or "") + 200]
-        if value := parse_datetime(under):
-            return value
-    if above_dates := list(iter_datetimes(above)):
-        return above_dates[-1]
-    for zone in (text[max(start, 0): max(start, 0) + 600], text):
-        label = _DATE_LABEL.search(zone)
-        if label and (value := parse_datetime(label.group(1))):
-            return value
-    for name in _META_MODIFIED:
-        if name in meta and (value := parse_datetime(meta[name]) or _iso(meta[name])):
-            return value
-    return date_from_url(url) or parse_datetime(text[:3000])
-
-
-def _script_time(html: str) -> datetime | None:
-    """WeChat public-account articles: ``var ct = "1581418070"`` (Unix seconds)."""
-    found = _WECHAT_CT.search(html)
-    return datetime.fromtimestamp(int(found.group(1)), SHANGHAI) if found else None
-
-
-def _iso(value: str) -> date | None:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
-
-
-def _page_lines(root: Selector) -> list[str]:
-    body = root.xpath("//body")
-    return block_lines(body[0]) if body else []
-
-
 def _source(meta: dict[str, str]) -> str | None:
     for name in _META_SOURCE:
         if meta.get(name):
@@ -285,162 +166,39 @@ def _source(meta: dict[str, str]) -> str | None:
     return None
 
 
-def _header_byline(text: str, meta: dict[str, str], title: str | None,
-                   source: str | None, margins: tuple[str, str]) -> Byline:
-    """Author labels (作者：X) near the headline or, without one, above the body, else just
-    below it; the author meta tag; or a 来源 that is a person's name, not an organisation."""
-    byline = Byline()
-    start = text.find(title[:12]) if title else -1
-    above, below = margins
-    head = text[start: start + 400] if start >= 0 else above
-    label = _AUTHOR_LABEL.search(head) or _AUTHOR_LABEL.search(below)
-    if label:
-        name = label.group(1)
-        credit = parse_credit(name) or parse_credit("作者 " + name)
-        if credit:
-            byline.merge(credit)
-        elif not re.search(r"\d|来源|日报|网$", name):
-            byline.add("reporters", name)
-    author = meta.get("author", "")
-    if not byline and author and (credit := parse_credit("作者 " + author)):
-        byline.merge(credit)
-    elif not byline and _LATIN_NAMES.match(author):  # "Jane Porter", "Porter, Jane; Li Wei"
-        for name in _NAME_JOIN.split(author):
-            byline.add("reporters", name)
-    if not byline and source and PERSON.match(source):
-        byline.add("reporters", source)
-    return byline
-
-
-def _body_node(root: Selector, override: str | None, title: str | None) -> Selector | None:
-    if override:
-        nodes = select(root, override)
-        return nodes[0] if nodes else None
-    for query in _MARKER_BODY:
-        for node in root.xpath(query):
-            if len("".join(block_lines(node))) >= 20:
-                return node
-    return _densest(root, title)
-
-
-def _body_lines(node: Selector | None, html: str) -> list[str]:
+def _body_lines(root: Selector, html: str, override: str | None, title: str | None,
+                stats: TextStats, page: list[Line]) -> list[str]:
+    """The article's text: a site selector's, the CMS markers', else the densest blocks with
+    the paragraphs around them in the page's main column."""
     block = comment_block(html, "<!--ZJEG_RSS.content.begin-->", "<!--ZJEG_RSS.content.end-->")
     if block and block.strip():
         return block_lines(selector(block))
-    if node is None:
-        return []
-    links = {text for a in node.root.iter("a") if isinstance(node.root, etree._Element)
-             if len(text := clean_line("".join(a.itertext()))) >= 2}
-    lines = [line for line in block_lines(node, _aside_within(node.root))
-             if _TEXTY.search(line) and len(line) > 1
-             and (not _mostly_links(line, links) or parse_credit(line))]
-    for index, line in enumerate(lines):
-        if index and _AFTER_ARTICLE.match(line):  # "相关报道：" and what follows is not the story
-            return lines[:index]
-    return lines
-
-
-def _aside_within(container: etree._Element) -> Callable[[etree._Element], bool]:
-    """Comment threads, comment forms and share bars that stand inside the article's container:
-    left out, unless one of them holds most of the container's text (a misnamed wrapper)."""
-    if not isinstance(container, etree._Element):
-        return lambda element: False
-    total = len("".join(container.itertext()))
-
-    def aside(element: etree._Element) -> bool:
-        return (element is not container and _class_weight(element) < 1
-                and len("".join(element.itertext())) < total / 2)
-    return aside
-
-
-def _mostly_links(line: str, links: set[str]) -> bool:
-    """A line made of link texts (related stories, navigation) is not article text."""
-    covered = sum(len(text) for text in links if text in line)
-    return covered >= 0.5 * len(line)
-
-
-def _densest(root: Selector, title: str | None = None) -> Selector | None:
-    """The element holding most sentence text outside links (readability-style scoring:
-    each text block scores by its punctuation and length, added to its parent and, halved,
-    its grandparent)."""
+    if override:
+        return [line for node in select(root, override)[:1] for line in _lines(node, stats)]
+    for query in _MARKER_BODY:  # every part a marker names (one per section on some sites)
+        parts = [node for node in root.xpath(query) if len("".join(block_lines(node))) >= 20]
+        parts = [node for node in parts
+                 if not any(other.root in node.root.iterancestors() for other in parts)]
+        if parts:
+            return [line for node in parts for line in _lines(node, stats)]
     body = root.xpath("//body")
-    if not body:
-        return None
-    scores: dict[etree._Element, float] = defaultdict(float)
-    for element in body[0].root.iter():
-        if not isinstance(element.tag, str) or element.tag.lower() in SKIP_TAGS:
-            continue
-        text = _own_text(element)
-        if len(text) < 10 or element.tag.lower() == "a":
-            continue
-        score = 1 + len(_PUNCT.findall(text)) + min(len(text) / 100, 3)
-        # A paragraph scores for the element holding the paragraphs, a text cell for itself.
-        holder = element.getparent() if element.tag.lower() in _PARAGRAPHISH else element
-        if holder is None:
-            continue
-        scores[holder] += score
-        unlikely = _class_weight(holder) < 1  # comments add nothing to the page around them
-        if (parent := holder.getparent()) is not None and not unlikely:
-            scores[parent] += score / 2
-    if not scores:
-        return None
-    def weight(element: etree._Element) -> float:
-        weight = scores[element] * (1 - _link_density(element))
-        hint = _class_weight(element)
-        if hint < 1:  # comments quote the headline too: no bonus for standing near it
-            return weight * hint
-        return weight * hint * (2 if title and _near_title(element, title) else 1)
-
-    leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
-    return Selector(root=_first_post(max(leaders, key=weight)), type="html")
+    blocks = article_blocks(body[0].root, title, stats) if body else []
+    own = [line.text for block in blocks for line in _readable(lines_within(page, block, stats))]
+    column = main_column(blocks, stats)
+    if column is None:
+        return own
+    lines = _readable(lines_within(page, column, stats))
+    return [line.text for line, keep in zip(lines, around_blocks(lines, set(own), title),
+                                            strict=True) if keep] or own
 
 
-def _first_post(best: etree._Element) -> etree._Element:
-    """A blog or forum page that shows several posts in look-alike containers (same tag, same
-    class, same place in the tree) is the page of its first post: the densest post may be any
-    of them. (Same-class boxes elsewhere in the layout, a sidebar's, do not count.)"""
-    if not best.get("class"):
-        return best
-    tree = best.getroottree()
-    place = _STEP_INDEX.sub("", tree.getpath(best))
-    alike = [element for element in tree.iter(best.tag)
-             if element.get("class") == best.get("class")
-             and _STEP_INDEX.sub("", tree.getpath(element)) == place
-             and len("".join(element.itertext()).strip()) >= _POST_MIN_TEXT]
-    return alike[0] if len(alike) >= _POSTS and alike[0] is not best else best
+def _readable(lines: list[Line]) -> list[Line]:
+    """Lines with letters, and no lines of links (related stories, navigation) unless they
+    are credits."""
+    return [line for line in lines if _TEXTY.search(line.text) and len(line.text) > 1
+            and (not line.mostly_links() or parse_credit(line.text))]
 
 
-def _class_weight(element: etree._Element) -> float:
-    """Readability's class/id hints: comments, sidebars and footers are not the article."""
-    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
-    if _UNLIKELY.search(names):
-        return 0.05  # as good as excluded, unless nothing else holds text
-    return 1.5 if _LIKELY.search(names) else 1.0
-
-
-def _near_title(element: etree._Element, title: str) -> bool:
-    """The block starts with the headline or follows it: the article, not the comments."""
-    key = _loose(title)[:12]
-    previous = element.getprevious()
-    while previous is not None and not isinstance(previous.tag, str):
-        previous = previous.getprevious()
-    head = _loose("".join(element.itertext())[:300])
-    return bool(key) and (key in head or previous is not None
-                          and key in _loose("".join(previous.itertext())))
-
-
-def _own_text(element: etree._Element) -> str:
-    """Text directly in an element and in its inline children (not in nested blocks)."""
-    parts = [element.text or ""]
-    for child in element:
-        if isinstance(child.tag, str) and child.tag.lower() in ("br", "b", "strong", "em", "i",
-                                                                "font", "span", "u"):
-            parts.append("".join(child.itertext()))
-        parts.append(child.tail or "")
-    return "".join(parts).strip()
-
-
-def _link_density(element: etree._Element) -> float:
-    text = len("".join(element.itertext()).strip()) or 1
-    links = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
-    return min(links / text, 1.0)
+def _lines(node: Selector, stats: TextStats) -> list[str]:
+    """A marked or selected block's lines, without its comment threads and share bars."""
+    return [line.text for line in _readable(text_lines(node, aside_within(node.root, stats)))]

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 from lxml import etree
 from parsel import Selector, SelectorList
 from w3lib.encoding import html_to_unicode
 
+from bulletin_crawler.extraction.budget import checkpoint
+from bulletin_crawler.extraction.errors import ExtractionError
+
 BLOCK_TAGS = frozenset({
     "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
     "section", "article", "blockquote", "dd", "dt", "center", "founder-content", "figcaption",
 })
-SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "select", "button",
-                       "textarea", "map"})
+# <noscript> is read: some pages put the whole article there for readers without scripts.
+SKIP_TAGS = frozenset({"script", "style", "iframe", "select", "button", "textarea", "map"})
 MAX_HTML_BYTES = 8 * 1024 * 1024
-
-
-class ExtractionError(ValueError):
-    """A page that cannot be turned into an article; the message says why."""
+_CHECK_EVERY = 64  # walk steps between two looks at the time budget
+_HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
+_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+_INVISIBLE = re.compile(r"<!--.*?-->|<(script|style|noscript)\b.*?</\1\s*>",
+                        re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_STRAY_TEXT = 20  # characters after </html> that are more than a tracking snippet
 
 
 def decode_html(data: bytes, declared: str | None = None) -> str:
@@ -56,9 +63,20 @@ def _detect(data: bytes) -> str | None:
 
 
 def selector(html: str) -> Selector:
+    """The parsed page. libxml2 stops at the first ``</html>``: a page with a stray one right
+    after its header would lose its article, so when text follows it the end tags go."""
     if not html.strip():
         raise ExtractionError("empty page")
+    end = _HTML_END.search(html)
+    if end and _visible_text(html[end.end():]):
+        html = _END_TAGS.sub("", html)
     return Selector(text=html, type="html")
+
+
+def _visible_text(markup: str) -> bool:
+    """Does ``markup`` hold text a reader sees (not only scripts, styles and comments)?"""
+    text = _TAG.sub(" ", _INVISIBLE.sub(" ", markup))
+    return len("".join(text.split())) >= _STRAY_TEXT
 
 
 def select(root: Selector, query: str) -> SelectorList[Selector]:
@@ -68,42 +86,138 @@ def select(root: Selector, query: str) -> SelectorList[Selector]:
     return root.css(query)
 
 
+def page_lines(root: Selector, closed: Closed | None = None) -> list[Line]:
+    """The text of a whole page's ``<body>`` as lines, with their link characters."""
+    body = root.xpath("//body")
+    return text_lines(body[0], closed=closed) if body else []
+
+
+def title_tag(root: Selector) -> str:
+    """The document's ``<title>`` (not the ``<title>`` of an SVG icon in the body)."""
+    return " ".join(" ".join(root.xpath("(//head/title | //title)[1]//text()").getall()).split())
+
+
+class Line(NamedTuple):
+    """One line of an element's text, how many of its characters stand inside links, and the
+    element its text starts in (so the lines of a part of the page are found without reading
+    the part again)."""
+
+    text: str
+    links: int
+    element: etree._Element | None = None
+
+    def mostly_links(self) -> bool:
+        """A line made of link texts (related stories, navigation) is not article text."""
+        return self.links >= 0.5 * _visible(self.text)
+
+
 def block_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = None
                 ) -> list[str]:
     """Text of an element as lines, one per block element or ``<br>``; scripts and comments out,
     and the subtrees ``skip`` names (comment threads inside an article's container)."""
+    return [line.text for line in text_lines(node, skip)]
+
+
+# Called with every element the walk read, after its children, and whether it is in a link.
+Closed = Callable[[etree._Element, bool], None]
+_OPEN, _TAIL, _END, _BLOCK_END = range(4)
+_Item = tuple[int, "etree._Element | str", bool, "etree._Element | None"]
+
+
+def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = None,
+               closed: Closed | None = None) -> list[Line]:
+    """:func:`block_lines` with the link characters of each line. The walk keeps its own stack
+    (a page of thousands of nested blocks must not exhaust Python's recursion) and costs one
+    step per node, so a page is read in time linear in its size; ``closed`` hears of each
+    element read, after its children (the same walk gathers the page's text statistics)."""
     root = node.root
     if isinstance(root, str):
-        return [line for line in root.splitlines() if line.strip()]
-    chunks: list[str] = []
-    _walk(root, chunks, skip)
-    return [line.strip() for line in "".join(chunks).split("\n") if line.strip()]
+        return [Line(line.strip(), 0) for line in root.splitlines() if line.strip()]
+    sink = _LineSink()
+    stack: list[_Item] = [(_OPEN, root, False, None)]
+    steps = 0
+    while stack:
+        kind, item, in_link, owner = stack.pop()
+        if kind == _TAIL:  # the tail text after an element, in its parent's line
+            sink.add(item, in_link, owner)  # type: ignore[arg-type]
+        elif kind == _OPEN:
+            steps += 1
+            if not steps % _CHECK_EVERY:
+                checkpoint()
+            _open(item, in_link, sink, stack, skip, closed is not None)  # type: ignore[arg-type]
+        else:  # the end of an element
+            if kind == _BLOCK_END:
+                sink.flush()
+            if closed is not None:
+                closed(item, in_link)  # type: ignore[arg-type]
+    sink.flush()
+    return sink.lines
 
 
-def _walk(element: etree._Element, chunks: list[str],
-          skip: Callable[[etree._Element], bool] | None) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag.lower() in SKIP_TAGS or _hidden(element):
+def _open(element: etree._Element, in_link: bool, sink: _LineSink, stack: list[_Item],
+          skip: Callable[[etree._Element], bool] | None, report: bool) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""  # lxml's HTML tags are lower-case
+    if tag in SKIP_TAGS or hidden(element) or (skip is not None and tag and skip(element)):
         return
-    if skip is not None and tag and skip(element):
-        return
-    is_block = tag.lower() in BLOCK_TAGS
-    if is_block:
-        chunks.append("\n")
+    block = tag in BLOCK_TAGS
+    if block:
+        sink.flush()
+    if block or report:
+        stack.append((_BLOCK_END if block else _END, element, in_link, None))
+    in_link = in_link or tag == "a"
     if tag and element.text:  # comments and processing instructions have text too: skip it
-        chunks.append(element.text)
-    for child in element:
-        _walk(child, chunks, skip)
+        sink.add(element.text, in_link, element)
+    for child in reversed(element):
         if child.tail:
-            chunks.append(child.tail)
-    if is_block:
-        chunks.append("\n")
+            stack.append((_TAIL, child.tail, in_link, element))
+        stack.append((_OPEN, child, in_link, None))
 
 
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+class _LineSink:
+    """Collects text into stripped, non-empty lines, counting link characters per line."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self._parts: list[str] = []
+        self._links = 0
+        self._owner: etree._Element | None = None
+
+    def add(self, text: str, in_link: bool, owner: etree._Element | None) -> None:
+        if "\n" not in text:
+            self._append(text, in_link, owner)
+            return
+        first, *rest = text.split("\n")
+        self._append(first, in_link, owner)
+        for piece in rest:  # a newline inside a text node ends a line too
+            self.flush()
+            self._append(piece, in_link, owner)
+
+    def _append(self, piece: str, in_link: bool, owner: etree._Element | None) -> None:
+        self._parts.append(piece)
+        if self._owner is None and piece.strip():
+            self._owner = owner
+        if in_link:
+            self._links += _visible(piece)
+
+    def flush(self) -> None:
+        if self._owner is None:  # nothing but whitespace since the last line
+            self._parts.clear()
+            self._links = 0
+            return
+        line = "".join(self._parts).strip()
+        self.lines.append(Line(line, self._links, self._owner))
+        self._parts, self._links, self._owner = [], 0, None
 
 
-def _hidden(element: etree._Element) -> bool:
+def _visible(text: str) -> int:
+    return len(text) - sum(map(text.count, (" ", "\t", "\xa0", "\u3000")))
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
+def hidden(element: etree._Element) -> bool:
+    """``display: none`` in the element's own style."""
     style = element.get("style") if isinstance(element.tag, str) else None
     return bool(style and _HIDDEN_STYLE.search(style))
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bulletin_crawler.extraction.budget import checkpoint
 from bulletin_crawler.extraction.bylines import parse_credit
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, ends_sentence
@@ -40,6 +41,7 @@ def split_page_text(text: str, issue_date: date | None = None) -> list[Extracted
     stories: list[_Story] = []
     pending: list[list[str]] = []
     for lines in _blocks(text):
+        checkpoint()
         kind = _kind(lines)
         if kind == "lead":
             stories.append(_Story(headline=pending, body=["".join(lines)]))
@@ -68,7 +70,7 @@ def _blocks(text: str) -> list[list[str]]:
 def _kind(lines: list[str]) -> str:
     if _LEAD.match(lines[0]):
         return "lead"
-    if all(parse_credit(line) for line in lines):
+    if all(parse_credit(line) is not None for line in lines):
         return "credit"
     if all(len(line) <= _HEADLINE_MAX and not _STOP.search(line) for line in lines):
         return "headline"
@@ -108,18 +110,30 @@ def repair_columns(paragraphs: list[str]) -> list[str]:
     is its continuation, moved up to join it.
     """
     paras = list(paragraphs)
+    # paragraphs after the first that open mid-word; kept as a count so the walk stays linear
+    cut_openings = sum(map(_opens_cut, paras[1:]))
     index = 0
     while index < len(paras):
+        checkpoint()
         if ends_sentence(paras[index]) or index + 1 >= len(paras):
             index += 1
             continue
         target = index + 1
-        if not _CUT_OPENING.match(paras[target]):
-            cut = [i for i in range(1, len(paras)) if i != index and _CUT_OPENING.match(paras[i])]
-            if len(cut) == 1:
-                target = cut[0]
+        if not _opens_cut(paras[target]):
+            others = cut_openings - (index > 0 and _opens_cut(paras[index]))
+            if others == 1:
+                target = next(i for i in range(1, len(paras))
+                              if i != index and _opens_cut(paras[i]))
         continuation = paras.pop(target)
         if target < index:
             index -= 1
-        paras[index] += continuation
+        joined = paras[index] + continuation
+        if index:  # a short paragraph can open like a cut word once joined (文字 + ，)
+            cut_openings += _opens_cut(joined) - _opens_cut(paras[index])
+        cut_openings -= _opens_cut(continuation)
+        paras[index] = joined
     return paras
+
+
+def _opens_cut(paragraph: str) -> int:
+    return 1 if _CUT_OPENING.match(paragraph) else 0

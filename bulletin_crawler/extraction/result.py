@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from bulletin_crawler.extraction.bylines import ROLE_FIELDS, Byline, lift_bylines
+from bulletin_crawler.extraction.bylines import ROLE_FIELDS, Byline
+from bulletin_crawler.extraction.credits import lift_bylines
 from bulletin_crawler.extraction.dates import event_date, to_iso
+from bulletin_crawler.extraction.tails import cut_tail
 from bulletin_crawler.extraction.text import clean_line, dedupe_paragraphs, drop_boilerplate
 
 
@@ -47,11 +49,11 @@ class Extracted:
 
 
 def finish(extracted: Extracted, issue_date: date | None = None) -> Extracted:
-    """Shared last step: clean lines, drop boilerplate and repeats, lift bylines out of the body,
-    read the event date from the lead."""
+    """Shared last step: clean lines, drop boilerplate, repeats and the furniture under the
+    story, lift bylines out of the body, read the event date from the lead."""
     lines = [clean_line(line) for line in extracted.paragraphs]
     lines = dedupe_paragraphs(drop_boilerplate([line for line in lines if line]))
-    lines, byline = lift_bylines(lines)
+    lines, byline = lift_bylines(cut_tail(lines))
     extracted.byline.merge(byline)
     extracted.paragraphs = lines
     extracted.source = extracted.source or byline.source

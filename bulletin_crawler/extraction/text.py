@@ -9,6 +9,7 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # A space between two CJK characters is layout (``综 合``, justified headlines), never meaning.
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
+_NOT_WORD = re.compile(r"[\W_]+")
 SENTENCE_END = "。！？!?…；;”」』）)"
 
 _BOILERPLATE = re.compile(
@@ -20,6 +21,29 @@ _BOILERPLATE = re.compile(
     r"|^(?:分享到|扫一扫|【字体|字体：)",
     re.IGNORECASE,
 )
+
+
+# Short lines of page furniture in any language: advertising labels, picture credits of an
+# agency or a photographer (Foto: X, AFP / X, X/Getty Images), newsletter, cookie and
+# follow-us prompts.
+_FURNITURE_LABEL = re.compile(
+    r"^(?:advertisement|anzeige|werbung|reklama|publicidad|publicité|pubblicità|sponsored|"
+    r"sponsored content|广告|推广)\s*:?$"
+    r"|^(?:foto|fotos|photo|photos|bild|bilder|image|imagen|credit|credits|crédit|crédito|"
+    r"zdjęcie|fot\.)\s*[:：]"
+    r"|(?:getty images|shutterstock|istock|imago|picture alliance|keystone|alamy|afp|dpa|"
+    r"reuters|epa|ap photo)\b.{0,30}$",
+    re.IGNORECASE)
+_PROMPT = re.compile(
+    r"(?:newsletter|subscribe|sign up|abonnieren|s'abonner|suscríbete|inscríbase|zapisz się)"
+    r".{0,80}(?:e-?mail|inbox|newsletter|correo|posteingang)"
+    r"|cookies?\b.{0,80}(?:use|accept|akzept|utilis|utiliz|używamy|korzystamy|zustimm)"
+    r"|(?:use|accept|akzept|utilis|utiliz|używamy|korzystamy|verwenden)\S*.{0,80}cookies?\b"
+    r"|protected by recaptcha|by submitting your (?:e-?mail|information)"
+    r"|(?:follow|folgen sie|suivez|síguenos|keep up with)\b.{0,60}"
+    r"(?:twitter|facebook|instagram|linkedin|youtube|social media)",
+    re.IGNORECASE)
+_LABEL_MAX, _PROMPT_MAX = 60, 200
 
 
 def clean_line(text: str) -> str:
@@ -38,8 +62,11 @@ def paragraphs(text: str) -> list[str]:
 
 
 def is_boilerplate(line: str) -> bool:
-    """Navigation, print/close widgets and copyright footers that are never article text."""
-    return bool(_BOILERPLATE.search(line))
+    """Navigation, print/close widgets, copyright footers, advertising and picture-credit
+    labels, newsletter and cookie prompts: never article text."""
+    return (bool(_BOILERPLATE.search(line))
+            or len(line) <= _LABEL_MAX and bool(_FURNITURE_LABEL.search(line))
+            or len(line) <= _PROMPT_MAX and bool(_PROMPT.search(line)))
 
 
 def drop_boilerplate(lines: list[str]) -> list[str]:
@@ -60,3 +87,8 @@ def dedupe_paragraphs(lines: list[str]) -> list[str]:
 
 def ends_sentence(line: str) -> bool:
     return bool(line) and line[-1] in SENTENCE_END
+
+
+def loose(text: str) -> str:
+    """Letters and digits only, lower-cased: how headlines and lines are compared."""
+    return _NOT_WORD.sub("", text).lower()

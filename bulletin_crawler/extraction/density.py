@@ -1,0 +1,339 @@
+"""The article block of a page without markers: most sentence text, fewest links.
+
+Readability-style scoring (each text block scores by its punctuation and length, added to its
+parent and, halved, its grandparent), with readability's class hints, a bonus for the block that
+starts with or follows the headline, and the first of several look-alike post containers.
+
+Every figure comes from one pass over the tree (:class:`TextStats`): text and link characters
+per element are summed bottom-up instead of re-reading each element's subtree, so a page of
+thousands of nested or repeated blocks costs time linear in its size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+
+from lxml import etree
+from parsel import Selector
+
+from bulletin_crawler.extraction.budget import checkpoint
+from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, page_lines
+from bulletin_crawler.extraction.text import loose
+
+# readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
+_UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
+                       r"related|share|banner|copyright|widget|promo|newsletter|subscri|cookie|"
+                       r"popup|modal|overlay|breadcrumb|pagination|pager|social|sponsor|disqus|"
+                       r"tag-(?:cloud|list)|(?<![a-z])(?:ad|ads|nav|rss|side|foot)(?![a-z])|"
+                       # WordPress marks an article with its tags (tag-football): no tag box
+                       r"(?<![a-z])tags?(?![a-z-])", re.IGNORECASE)
+_LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom", re.IGNORECASE)
+_PUNCT = re.compile(r"[，。！？；、：,!?;]")
+_CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
+_BEYOND_TITLE = 3  # a block near the headline holds three times its length to gain by it
+# A sibling continues the article with a fifth of its score (readability's rule), or as a
+# paragraph of 80 characters with few links.
+_SIBLING_MIN, _SIBLING_SHARE, _SIBLING_LINKS, _SIBLING_BLOCK_CHARS = 10.0, 0.2, 0.5, 40
+_PARAGRAPH_MIN, _PARAGRAPH_LINKS, _PARAGRAPH_BLOCKS = 80, 0.25, 3
+# A line of the main column outside the blocks joins the text as a paragraph of sentences.
+_CJK_PARAGRAPH, _LINE_LINKS = 30, 0.2
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_MARK = re.compile(r"[.!?。！？]")
+_GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this short
+_DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+_POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
+_MIN_OWN_TEXT = 10
+# Inline children whose text counts as their parent's own text.
+_INLINE = frozenset({"br", "b", "strong", "em", "i", "font", "span", "u"})
+# A paragraph scores for the element holding the paragraphs, a text cell for itself.
+_PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
+                           "h3", "h4", "h5", "h6", "section"})
+
+
+def _length(text: str | None) -> int:
+    """Characters of a text node without the layout whitespace around it."""
+    return len(text.strip()) if text else 0
+
+
+def _punct(text: str | None) -> int:
+    return len(_PUNCT.findall(text)) if text and not text.isspace() else 0
+
+
+class TextStats:
+    """Characters, punctuation and link characters of every element's subtree, and of
+    its own text (its text, its inline children's and the tails between them); gathered by
+    the walk that reads the page's lines (:func:`read_page`), so a page is read once."""
+
+    def __init__(self) -> None:
+        self.chars: dict[etree._Element, int] = {}
+        self.links: dict[etree._Element, int] = {}
+        self.punct: dict[etree._Element, int] = {}
+        self.own: dict[etree._Element, tuple[int, int]] = {}
+
+    def add(self, element: etree._Element, in_link: bool) -> None:
+        """An element read, after its children; the walk never opens scripts, form controls
+        and hidden blocks, so they count nothing."""
+        if not isinstance(element.tag, str):
+            return
+        chars, punct = _length(element.text), _punct(element.text)
+        own_chars, own_punct, links = chars, punct, 0
+        for child in element:
+            tag = child.tag
+            child_chars, child_punct = self.chars.get(child, 0), self.punct.get(child, 0)
+            chars += child_chars
+            punct += child_punct
+            links += child_chars if tag == "a" else self.links.get(child, 0)
+            if isinstance(tag, str) and tag.lower() in _INLINE:
+                own_chars += child_chars
+                own_punct += child_punct
+            tail = child.tail
+            if tail and not tail.isspace():
+                tail_chars, tail_punct = _length(tail), _punct(tail)
+                chars += tail_chars
+                punct += tail_punct
+                own_chars += tail_chars
+                own_punct += tail_punct
+        self.chars[element], self.links[element], self.punct[element] = chars, links, punct
+        if element.tag != "a" and not in_link:  # inside a link: text, but no paragraph
+            self.own[element] = (own_chars, own_punct)
+
+    def link_density(self, element: etree._Element) -> float:
+        return min(self.links.get(element, 0) / (self.chars.get(element, 0) or 1), 1.0)
+
+
+def read_page(root: Selector) -> tuple[list[Line], TextStats]:
+    """The page's lines and its text statistics, in one walk."""
+    stats = TextStats()
+    return page_lines(root, closed=stats.add), stats
+
+
+def article_blocks(body: etree._Element, title: str | None, stats: TextStats
+                   ) -> list[etree._Element]:
+    """The densest element and the siblings that continue it (a lead paragraph in a block of
+    its own, an article split over several containers), in page order."""
+    scores = _scores(body, stats)
+    if not scores:
+        return []
+    best = densest(scores, title, stats)
+    post = first_post(best, stats)
+    if post is not best:  # one of several posts: its look-alike siblings are other posts
+        return [post]
+    return _with_siblings(best, scores, stats)
+
+
+def _scores(body: etree._Element, stats: TextStats) -> dict[etree._Element, float]:
+    """Each text block scores by its punctuation and length, for the element holding it and,
+    halved, for that element's parent."""
+    scores: dict[etree._Element, float] = defaultdict(float)
+    hints: dict[etree._Element, float] = {}
+    for element in body.iter():  # page order: of two equal blocks the first wins
+        if element not in stats.own:
+            continue
+        chars, punct = stats.own[element]
+        tag = element.tag.lower()
+        if chars < _MIN_OWN_TEXT or tag == "a":
+            continue
+        score = 1 + punct + min(chars / 100, 3)
+        holder = element.getparent() if tag in _PARAGRAPHISH else element
+        if holder is None:
+            continue
+        scores[holder] += score
+        if holder not in hints:
+            hints[holder] = class_weight(holder)
+        unlikely = hints[holder] < 1  # comments add nothing to the page around them
+        if (parent := holder.getparent()) is not None and not unlikely:
+            scores[parent] += score / 2
+    return scores
+
+
+def densest(scores: dict[etree._Element, float], title: str | None, stats: TextStats
+            ) -> etree._Element:
+    """The element holding most sentence text outside links."""
+    def weight(element: etree._Element) -> float:
+        weight = scores[element] * (1 - stats.link_density(element))
+        hint = class_weight(element)
+        if hint < 1:  # comments quote the headline too: no bonus for standing near it
+            return weight * hint
+        # standing by the headline counts for a block with text of its own, not for the
+        # headline's own block
+        near = title and stats.chars.get(element, 0) >= _BEYOND_TITLE * len(title) \
+            and _near_title(element, title)
+        return weight * hint * (2 if near else 1)
+
+    leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
+    return max(leaders, key=weight)
+
+
+def _with_siblings(best: etree._Element, scores: dict[etree._Element, float],
+                   stats: TextStats) -> list[etree._Element]:
+    """Readability's sibling rule: a sibling scoring a fifth of the best (more easily when it
+    shares its class), or a block that reads as a paragraph of sentences with few links,
+    continues the article; a sibling with a heading of its own is another story."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    threshold = max(_SIBLING_MIN, scores[best] * _SIBLING_SHARE)
+    return [sibling for sibling in parent if sibling is best or isinstance(sibling.tag, str)
+            and _continues(sibling, best, scores, stats, threshold)]
+
+
+def _continues(sibling: etree._Element, best: etree._Element,
+               scores: dict[etree._Element, float], stats: TextStats, threshold: float) -> bool:
+    chars = stats.chars.get(sibling, 0)
+    links = stats.link_density(sibling)
+    if not chars or links >= _SIBLING_LINKS:  # cheap refusals first: a page of 100k links
+        return False
+    tag = sibling.tag.lower()
+    if tag in SKIP_TAGS or class_weight(sibling) < 1 or _has_heading(sibling):
+        return False
+    same_class = bool(sibling.get("class")) and sibling.get("class") == best.get("class")
+    bonus = scores[best] * _SIBLING_SHARE if same_class else 0
+    blocks = sum(1 for _ in sibling.iter(*BLOCK_TAGS)) or 1
+    if scores.get(sibling, 0) + bonus >= threshold \
+            and chars / blocks >= _SIBLING_BLOCK_CHARS:
+        return True  # (a sidebar's many short blocks, lists of links and dates, do not)
+    # a paragraph, or a block holding one or two (a lead, an intro: not a sidebar's lists)
+    # that reads as sentences
+    if chars >= _PARAGRAPH_MIN and stats.punct.get(sibling, 0) and links < _PARAGRAPH_LINKS \
+            and blocks <= _PARAGRAPH_BLOCKS:
+        return True
+    return tag in _PARAGRAPHISH and links == 0 \
+        and head_text(sibling, _PARAGRAPH_MIN + 1).rstrip()[-1:] in ".。!?！？"
+
+
+def _has_heading(element: etree._Element) -> bool:
+    return any(True for _ in element.iter("h1", "h2", "h3"))
+
+
+def first_post(best: etree._Element, stats: TextStats) -> etree._Element:
+    """A blog or forum page that shows several posts in look-alike containers (same tag, same
+    class, same place in the tree) is the page of its first post: the densest post may be any
+    of them. (Same-class boxes elsewhere in the layout, a sidebar's, do not count.)"""
+    if not best.get("class"):
+        return best
+    place = _tag_path(best)
+    alike = [element for element in best.getroottree().iter(best.tag)
+             if element.get("class") == best.get("class") and _tag_path(element) == place
+             and stats.chars.get(element, 0) >= _POST_MIN_TEXT]
+    return alike[0] if len(alike) >= _POSTS and alike[0] is not best else best
+
+
+def _tag_path(element: etree._Element) -> tuple[str, ...]:
+    """The tags from the root down to an element: its place in the tree without positions."""
+    return tuple(str(ancestor.tag) for ancestor in element.iterancestors())
+
+
+def class_weight(element: etree._Element) -> float:
+    """Readability's class/id hints: comments, sidebars and footers are not the article."""
+    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    if _UNLIKELY.search(names):
+        return 0.05  # as good as excluded, unless nothing else holds text
+    return 1.5 if _LIKELY.search(names) else 1.0
+
+
+def aside_within(container: etree._Element, stats: TextStats
+                 ) -> Callable[[etree._Element], bool]:
+    """Comment threads, comment forms and share bars that stand inside the article's container:
+    left out, unless one of them holds most of the container's text (a misnamed wrapper)."""
+    total = stats.chars.get(container, 0)
+
+    def aside(element: etree._Element) -> bool:
+        return (element is not container and class_weight(element) < 1
+                and stats.chars.get(element, 0) < total / 2)
+    return aside
+
+
+def lines_within(page: list[Line], container: etree._Element, stats: TextStats) -> list[Line]:
+    """The page's lines that stand in ``container``, without those in its asides: what a walk
+    of the container would read, without walking it again."""
+    aside = aside_within(container, stats)
+    verdicts: dict[etree._Element, bool] = {container: True}  # is it in, and not aside?
+
+    def inside(element: etree._Element | None) -> bool:
+        path = []
+        while element is not None and element not in verdicts:
+            path.append(element)
+            element = element.getparent()
+        verdict = element is not None and verdicts[element]
+        for step in reversed(path):  # from the known ancestor down
+            verdict = verdict and not aside(step)
+            verdicts[step] = verdict
+        return verdict
+
+    return [line for line in page if line.element is not None and inside(line.element)]
+
+
+def _near_title(element: etree._Element, title: str) -> bool:
+    """The block starts with the headline or follows it: the article, not the comments."""
+    key = loose(title)[:12]
+    previous = element.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    return bool(key) and (key in loose(head_text(element, 300)) or previous is not None
+                          and key in loose(head_text(previous, 300)))
+
+
+def head_text(element: etree._Element, size: int) -> str:
+    """The first ``size`` characters of an element's text, without reading the rest."""
+    text, length = [], 0
+    for piece in element.itertext():
+        text.append(piece)
+        length += len(piece)
+        if length >= size:
+            break
+    return "".join(text)[:size]
+
+
+
+def main_column(blocks: list[etree._Element], stats: TextStats) -> etree._Element | None:
+    """The page's main column around the article's blocks, where more of its paragraphs may
+    stand (a lead above them, a second container after a picture): the highest block above
+    them under <body> reached without crossing a comment thread, a sidebar or a footer."""
+    column = None
+    for ancestor in blocks[0].iterancestors() if blocks else ():
+        checkpoint()
+        if ancestor.tag in ("body", "html") or class_weight(ancestor) < 1:
+            break
+        column = ancestor
+    return column
+
+
+def around_blocks(lines: list[Line], own: set[str], title: str | None) -> list[bool]:
+    """Which lines of the main column are the article's: the blocks' own lines, the lines
+    between them, and the paragraphs that continue them above and below (a lead in its own
+    block, an article split over containers) up to a break: the headline, a short dated line
+    (the next post's header, a list of dated links), or more than ``_GAP`` other lines."""
+    kept = [line.text in own for line in lines]
+    if not any(kept):
+        return kept
+    first = kept.index(True)
+    last = len(kept) - 1 - kept[::-1].index(True)
+    kept[first:last + 1] = [True] * (last + 1 - first)
+    key = loose(title or "")
+    for step, start in ((-1, first - 1), (1, last + 1)):
+        gap, index = 0, start
+        while 0 <= index < len(lines) and gap <= _GAP:
+            line = lines[index]
+            if loose(line.text) == key or _breaks(line):
+                break
+            if reads_as_paragraph(line):
+                kept[index], gap = True, 0
+            else:
+                gap += 1
+            index += step
+    return kept
+
+
+def _breaks(line: Line) -> bool:
+    return len(line.text) <= _BREAK_MAX and bool(_DATED.search(line.text))
+
+
+def reads_as_paragraph(line: Line) -> bool:
+    """A line of sentences: long enough for its script (a Chinese line says in 30 characters
+    what a Latin one says in 80), with a sentence mark and few links."""
+    text = line.text
+    cjk = len(_HAN.findall(text)) > len(text) / 3
+    return (len(text) >= (_CJK_PARAGRAPH if cjk else _PARAGRAPH_MIN)
+            and bool(_SENTENCE_MARK.search(text)) and line.links <= _LINE_LINKS * len(text))
