@@ -26,6 +26,7 @@ BULLETIN_MAX_ATTEMPTS = 3  # a failed page is tried again by later runs, this ma
 BULLETIN_MAX_LINKS_PER_PAGE = 500  # links taken from one layout or list page
 BULLETIN_MAX_QUEUED_REQUESTS = 20_000  # requests waiting in the scheduler
 BULLETIN_RETRY_AFTER_MAX = 60.0  # seconds: the longest Retry-After honoured
+BULLETIN_EXTRACTION_BUDGET = 20.0  # seconds one page may take to read (0: no limit)
 BULLETIN_TRUSTED_PRIVATE_HOSTS: list[str] = []  # intranet names a site may resolve to
 # Who runs this crawler, for the sites' administrators: an e-mail address or a URL.
 BULLETIN_CONTACT = os.environ.get("BULLETIN_CONTACT", "")

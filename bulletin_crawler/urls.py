@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
@@ -23,6 +23,16 @@ def is_parseable(url: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def absolute_link(base: str, href: str) -> str | None:
+    """A link of a page made absolute, ``?div=``/trackers removed; None for one that cannot be
+    parsed (``http://[``): a hostile link must not cost the page its other links."""
+    try:
+        target = urljoin(base, href.strip())
+    except ValueError:
+        return None
+    return strip_ignored_params(target) if is_parseable(target) else None
 
 
 def strip_ignored_params(url: str) -> str:

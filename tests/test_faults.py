@@ -106,7 +106,8 @@ def test_links_to_other_hosts_ports_and_schemes_are_refused(tmp_path):
                    f"http://localhost:{internal.port}/zwyw/t{stamp}_2.shtml",
                    f"http://2130706433:{internal.port}/zwyw/t{stamp}_3.shtml",
                    f"http://169.254.169.254/zwyw/t{stamp}_4.shtml",
-                   f"file:///etc/t{stamp}_5.shtml"]
+                   f"file:///etc/t{stamp}_5.shtml",
+                   f"http://[/zwyw/t{stamp}_6.shtml"]  # unparseable: must not cost the page
         site.add_links(site.list_paths[0], hostile)
         with FaultServer(site.routes) as server:
             result = crawl(tmp_path, server, site, "portal")
@@ -379,3 +380,16 @@ def test_a_javascript_pager_is_not_followed(tmp_path):
                               "--store", f"sqlite:///{tmp_path}/s.sqlite3", "--since",
                               "2020-11-30", "--until", "2020-11-30", *FAST, cwd=tmp_path)
     assert "Traceback" not in result.stderr and figure(result.stdout, "stored") == 2
+
+
+def test_a_page_over_the_extraction_budget_is_a_counted_failure(tmp_path):
+    site = trs_portal(3, first_day=FIRST)
+    huge = site.article_paths[1]
+    blocks = "".join(f"<div class=b{n % 7}><p>第{n}段，管城区召开会议。</p><a href=#{n}>链接{n}</a></div>"
+                     for n in range(20000))
+    with FaultServer(site.routes) as server:
+        server.route(huge, Page(f"<html><head><title>很长的页面</title></head><body>{blocks}"
+                                "</body></html>"))
+        result = crawl(tmp_path, server, site, "portal", "-s",
+                       "BULLETIN_EXTRACTION_BUDGET=0.05")
+    assert figure(result.stdout, "stored") == 2 and "failed: parse_timeout 1" in result.stdout

@@ -35,7 +35,7 @@ from bulletin_crawler.extraction.layout import page_margins
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.text import clean_line, squeeze_cjk
 from bulletin_crawler.extraction.titles import choose_headline
-from bulletin_crawler.urls import strip_ignored_params
+from bulletin_crawler.urls import absolute_link, strip_ignored_params
 
 _EDITION = re.compile(r"(?:第\s*)?(?<![\dA-Za-z])([A-Za-z]{0,2}\s*\d{1,3})\s*(?:版\s*[：:]?|[：:])\s*"
                       r"([^\s|]*(?: [^\s|上下]+)*)")
@@ -106,21 +106,20 @@ def parse_layout(html: str, url: str, rules: LayoutRules = ENP_RULES) -> LayoutP
     root = selector(html)
     issue = date_from_url(url)
     editions: dict[str, dict[str, Any]] = {}
-    articles: list[str] = []
+    articles: dict[str, None] = {}  # in page order, each once
     for link in root.xpath("//a[@href] | //area[@href]"):
-        target = strip_ignored_params(urljoin(url, link.attrib["href"].strip()))
-        if issue and date_from_url(target) not in (issue, None):
+        target = absolute_link(url, link.attrib["href"])
+        if target is None or (issue and date_from_url(target) not in (issue, None)):
             continue
         if rules.article.search(target):
-            if target not in articles:
-                articles.append(target)
+            articles.setdefault(target)
         elif rules.edition.search(target) and target not in editions:
             edition = parse_edition(" ".join(block_lines(link)), issue)
             if edition:
                 editions[target] = edition
     current = editions.get(strip_ignored_params(url)) or _current_edition(root, issue)
     return LayoutPage(url=url, issue_date=issue, edition=current,
-                      editions=list(editions.items()), articles=articles)
+                      editions=list(editions.items()), articles=list(articles))
 
 
 def _current_edition(root: Selector, issue: date | None) -> dict[str, Any] | None:
@@ -242,7 +241,10 @@ def _images(root: Selector, url: str, override: str | None) -> list[dict[str, st
         src = (img.attrib.get("src") or "").strip()
         if not src or src.lower().endswith(".gif") or src.startswith("data:"):
             continue
-        absolute = urljoin(url, src)
+        try:
+            absolute = urljoin(url, src)
+        except ValueError:  # an unparseable src: no image, the article still stands
+            continue
         if absolute in seen:
             continue
         seen.add(absolute)

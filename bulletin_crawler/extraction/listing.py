@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urljoin
 
 from parsel import Selector
 
 from bulletin_crawler.extraction.dates import date_from_url, parse_datetime
 from bulletin_crawler.extraction.html import selector
 from bulletin_crawler.extraction.text import clean_line
-from bulletin_crawler.urls import strip_ignored_params
+from bulletin_crawler.urls import absolute_link
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
 _PAGE_COUNT = (
@@ -42,11 +41,14 @@ class Listing:
     page_count: int | None = None
     total_records: int | None = None
     column: str | None = None
+    left_out: int = 0  # article links past ``limit``, counted but not read
 
 
-def parse_listing(html: str, url: str, article: re.Pattern[str]) -> Listing:
+def parse_listing(html: str, url: str, article: re.Pattern[str], limit: int | None = None
+                  ) -> Listing:
     """Article links (``article`` decides which) in page order, each once, with the date shown
-    beside it or written in its URL."""
+    beside it or written in its URL; past ``limit`` links are only counted, so a hostile page of
+    100,000 links costs little."""
     records = _RECORD.findall(html)
     root = selector("\n".join(records)) if records else selector(html)
     listing = Listing(page_count=_page_count(html), column=_column(selector(html)))
@@ -54,10 +56,13 @@ def parse_listing(html: str, url: str, article: re.Pattern[str]) -> Listing:
     listing.total_records = int(total.group(1)) if total else None
     seen: set[str] = set()
     for link in root.xpath("//a[@href]"):
-        target = strip_ignored_params(urljoin(url, link.attrib["href"].strip()))
-        if target in seen or not article.search(target):
+        target = absolute_link(url, link.attrib["href"])
+        if target is None or target in seen or not article.search(target):
             continue
         seen.add(target)
+        if limit is not None and len(listing.items) >= limit:
+            listing.left_out += 1
+            continue
         title = clean_line(link.attrib.get("title") or " ".join(link.xpath(".//text()").getall()))
         listing.items.append(ListItem(target, title or None, _item_date(link, target)))
     return listing

@@ -20,6 +20,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 from bulletin_crawler.contract import Article
 from bulletin_crawler.extraction.charset import BadEncoding, decode_page
 from bulletin_crawler.extraction.dates import now_iso, today_shanghai
+from bulletin_crawler.extraction.errors import ExtractionTimeout
 from bulletin_crawler.extraction.result import Extracted
 from bulletin_crawler.pipelines.store_client import store_client
 from bulletin_crawler.pipelines.validate import ArticleRejected
@@ -60,11 +61,13 @@ class SiteSpider(scrapy.Spider):
         self.attempts: dict[str, int] = {}  # url key → failed attempts so far, all runs
         self.retries: list[dict[str, Any]] = []  # failed pages to try again, from the store
         self.max_attempts = 3
+        self.extraction_budget: float | None = 20.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_attempts = crawler.settings.getint("BULLETIN_MAX_ATTEMPTS", 3)
+        spider.extraction_budget = crawler.settings.getfloat("BULLETIN_EXTRACTION_BUDGET") or None
         crawler.signals.connect(spider.item_rejected, signal=signals.item_dropped)
         crawler.signals.connect(spider.item_failed, signal=signals.item_error)
         return spider
@@ -124,10 +127,15 @@ class SiteSpider(scrapy.Spider):
         failure) when it has none."""
         self.crawler.stats.inc_value("bulletin/article_pages")
         try:
-            extracted = extract_for_site(self.site, self.page_text(response), response.url)
+            extracted = extract_for_site(self.site, self.page_text(response), response.url,
+                                         self.extraction_budget)
         except BadEncoding as error:
             self.crawler.stats.inc_value("bulletin/dropped/bad_encoding")
             self.page_failed(response.request, "bad_encoding", str(error))
+            return None
+        except ExtractionTimeout as error:
+            self.crawler.stats.inc_value("bulletin/parse_errors")
+            self.page_failed(response.request, "parse_timeout", str(error))
             return None
         except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
             self.crawler.stats.inc_value("bulletin/parse_errors")

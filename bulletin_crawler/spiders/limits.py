@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bulletin_crawler.urls import is_parseable
-
 if TYPE_CHECKING:
     import scrapy
     from scrapy.settings import BaseSettings
@@ -28,17 +26,19 @@ class Limits:
                    settings.getint("BULLETIN_MAX_QUEUED_REQUESTS", cls.max_queued))
 
     def links(self, spider: scrapy.Spider, urls: list[str], page: str) -> list[str]:
-        """The first ``max_links`` links of a page that can be parsed at all."""
-        usable = [url for url in urls if is_parseable(url)]
-        if len(usable) < len(urls):
-            spider.crawler.stats.inc_value("bulletin/refused/malformed", len(urls) - len(usable))
-            urls = usable
-        if len(urls) <= self.max_links:
-            return urls
-        spider.crawler.stats.inc_value("bulletin/capped/links", len(urls) - self.max_links)
-        spider.logger.warning("took the first %d of %d links (BULLETIN_MAX_LINKS_PER_PAGE): %s",
-                              self.max_links, len(urls), page)
+        """The first ``max_links`` links of a page."""
+        self.left_out(spider, max(0, len(urls) - self.max_links), min(len(urls), self.max_links),
+                      page)
         return urls[:self.max_links]
+
+    def left_out(self, spider: scrapy.Spider, left: int, taken: int, page: str) -> bool:
+        """Count and log the links a page had past the bound; returns whether there were."""
+        if not left:
+            return False
+        spider.crawler.stats.inc_value("bulletin/capped/links", left)
+        spider.logger.warning("took the first %d of %d links (BULLETIN_MAX_LINKS_PER_PAGE): %s",
+                              taken, taken + left, page)
+        return True
 
     def room_for(self, spider: scrapy.Spider, count: int) -> bool:
         """Whether ``count`` more requests fit in the scheduler."""

@@ -78,7 +78,8 @@ class ListingSpider(SiteSpider):
                          ) -> AsyncIterator[scrapy.Request]:
         try:
             listing = parse_listing(self.page_text(response), response.url,
-                                    self.site.article_pattern or self.article_pattern)
+                                    self.site.article_pattern or self.article_pattern,
+                                    limit=self.limits.max_links)
         except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
             self.crawler.stats.inc_value("bulletin/list_pages_failed")
             self.crawler.stats.inc_value("bulletin/parse_errors")
@@ -92,17 +93,14 @@ class ListingSpider(SiteSpider):
         if self.article_key(response.url) in self.attempts:
             self.settled(response.url)
         column = state.get("column") or listing.column
-        listed = set(self.limits.links(self, [item.url for item in listing.items],
-                                       response.url))
-        items = [item for item in listing.items if item.url in listed]
-        in_range = [item for item in items
+        capped = self.limits.left_out(self, listing.left_out, len(listing.items), response.url)
+        in_range = [item for item in listing.items
                     if item.published is None or self.since <= item.published <= self.until]
         known = await self.known([item.url for item in in_range])
         wanted = set(self.skip_given_up([item.url for item in in_range]))
         fresh = [item for item in in_range
                  if self.article_key(item.url) not in known and item.url in wanted]
         self.crawler.stats.inc_value("bulletin/skipped_known", len(in_range) - len(fresh))
-        capped = len(items) < len(listing.items)
         if not self.limits.room_for(self, len(fresh)):
             fresh, capped = [], True
         if capped:  # what was left out is paged again by the next run
