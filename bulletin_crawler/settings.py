@@ -74,3 +74,11 @@ CONCURRENT_ITEMS = 16  # Scrapy starts one task per output item; 100 costs CPU f
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+
+# --- the console (bulletin serve, docs/console.md) ----------------------------------------------
+BULLETIN_CONSOLE_HOST = os.environ.get("BULLETIN_CONSOLE_HOST", "127.0.0.1")
+BULLETIN_CONSOLE_PORT = int(os.environ.get("BULLETIN_CONSOLE_PORT", "8080"))
+# Required on any address but loopback; from the environment only, never logged or printed.
+BULLETIN_CONSOLE_TOKEN = os.environ.get("BULLETIN_CONSOLE_TOKEN", "")
+BULLETIN_CONSOLE_USER = os.environ.get("BULLETIN_CONSOLE_USER", "")
+BULLETIN_CONSOLE_PASSWORD = os.environ.get("BULLETIN_CONSOLE_PASSWORD", "")

@@ -22,6 +22,7 @@ from bulletin_crawler.cli import (
     newsite,
     parse,
     runs,
+    serve,
     sites,
 )
 from bulletin_crawler.extraction.html import ExtractionError
@@ -36,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (crawl, parse, export, runs, sites, check, newsite, fixtures, evaluate):
+    for module in (crawl, parse, export, runs, serve, sites, check, newsite, fixtures,
+                   evaluate):
         module.register(commands)
     return parser
 

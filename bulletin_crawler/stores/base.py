@@ -328,16 +328,6 @@ class ArticleStore(ABC):
         last = docs[limit - 1]
         return ArticlePage(docs[:limit], Cursor(last.get("published_at"), last["id"]))
 
-    def iter_browse(self, query: BrowseQuery, batch: int = 500) -> Iterator[dict[str, Any]]:
-        """Every article ``query`` selects, newest first, a page at a time (flat memory)."""
-        after = None
-        while True:
-            page = self.browse(query, batch, after)
-            yield from page.articles
-            if page.next is None:
-                return
-            after = page.next
-
     @abstractmethod
     def _browse(self, query: BrowseQuery, limit: int, after: Cursor | None
                 ) -> list[dict[str, Any]]:

@@ -76,7 +76,7 @@ def documents(count: int, last_day: date, seed: int = 7) -> list[dict[str, Any]]
             site = SITES[0]
         reporter = writer.person()
         title, paragraphs = writer.story(day, f"本报讯（记者 {reporter}）")
-        if n % 40 == 3:
+        if n % 40 == 8:  # the next story (n % 10 == 9) is its near copy
             title = f"{BATTLE} 守护{title[:4]}碧水蓝天"
             paragraphs[0] += f"{BATTLE}进入攻坚阶段，各单位要以“管城标准”推进大气污染治理。"
         if n % 10 == 9 and docs and docs[-1]["site"] != site.key:
