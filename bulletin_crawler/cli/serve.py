@@ -64,6 +64,7 @@ def _listen(host: str, port: int) -> socket.socket:
         listener = socket.socket(family, kind, proto)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(address)
+        listener.listen(128)  # connections wait for the server from the first line printed
     except OSError as error:
         raise OSError(error.errno, f"cannot listen on {host}:{port}: "
                                    f"{error.strerror or error}") from None

@@ -109,7 +109,7 @@ def _document(site: SeedSite, n: int, day: date, title: str, paragraphs: list[st
         published_at=published, published_precision="minute" if portal else "day",
         region=dict(site.region), reporters=[] if n % 7 == 0 else [reporter],
         authors=[] if n % 7 == 0 else [reporter],
-        column=site.columns[n % len(site.columns)] if portal else None,
+        column=site.columns[n // len(SITES) % len(site.columns)] if portal else None,
         edition=None if portal else {"date": str(day), "page": f"{1 + n % 4:02d}",
                                      "name": ("要闻", "综合", "民生", "文化")[n % 4]},
         kicker=None if portal or n % 3 else "聚焦民生实事",
