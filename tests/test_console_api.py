@@ -124,9 +124,12 @@ def test_pages_stay_stable_while_crawls_write(client, store):
     """Between every two pages a crawl stores newer, older and undated stories: every story
     there at the start is listed once, none twice, and the newer ones never shift a page."""
     before = {doc["id"] for doc in ARCHIVE}
-    later = documents(COUNT + 60, LAST_DAY + timedelta(days=1), seed=99)[COUNT:]
-    undated = [{**doc, "published_at": None, "published_precision": None} for doc in later[-6:]]
-    arriving = iter([*later[:-6], *undated])
+    more = documents(COUNT + 30, LAST_DAY + timedelta(days=1), seed=99)
+    newer, older = more[:24], more[COUNT:COUNT + 24]  # the day after, and among the others
+    undated = [{**doc, "published_at": None, "published_precision": None} for doc in more[-6:]]
+    assert all(doc["published_at"] > ARCHIVE[0]["published_at"] for doc in newer)
+    assert all(doc["published_at"] < ARCHIVE[0]["published_at"] for doc in older)
+    arriving = iter([*newer, *older, *undated])
     seen: list[str] = []
     cursor = None
     while True:
@@ -242,3 +245,25 @@ def test_every_page_renders_from_both_stores(client, store):
         assert page.status_code == 200 and says in page.text, path
     assert client.get("/sites/nowhere").status_code == 404
     assert json.loads(client.get("/api/articles", params={"limit": 1}).text)["next"]
+
+
+def test_a_search_index_of_an_older_release_is_rebuilt_on_open(tmp_path, mongo_client):
+    """Articles written before the index existed (or under another tokenizer version) are
+    indexed when the store opens, once."""
+    import sqlite3
+
+    path = tmp_path / "archive.sqlite3"
+    fill(SQLiteStore(path), ARCHIVE[:30])
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE store_meta SET value = '0' WHERE name = 'search_version'")
+        db.execute("INSERT INTO article_search (article_search) VALUES ('delete-all')")
+    sqlite = SQLiteStore(path)
+    mongo = MongoStore("mongodb://localhost/console_test", client=mongo_client)
+    fill(mongo, ARCHIVE[:30])
+    mongo.articles.update_many({}, {"$unset": {"search_grams": 1}})
+    mongo = MongoStore("mongodb://localhost/console_test", client=mongo_client)
+    expected = newest_first([doc for doc in ARCHIVE[:30] if "社区" in text_of(doc)])
+    for store in (sqlite, mongo):
+        client = TestClient(create_app(store, load_registry()))
+        assert [doc["id"] for doc in every_page(client, q="社区")] == expected
+        store.close()

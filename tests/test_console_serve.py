@@ -56,10 +56,10 @@ def test_off_loopback_the_console_needs_a_token_and_never_prints_it(tmp_path):
     refused = run_bulletin("serve", "--store", store, "--host", "0.0.0.0", "--port", "0",
                            cwd=tmp_path, check=False)
     assert refused.returncode == 2
-    assert refused.stderr.strip().splitlines() == [
+    assert refused.stderr.strip().splitlines() == [(
         "bulletin serve: --host 0.0.0.0 serves the archive beyond this machine: set "
         "BULLETIN_CONSOLE_TOKEN (or BULLETIN_CONSOLE_USER and BULLETIN_CONSOLE_PASSWORD) in "
-        "the environment first"]
+        "the environment first")]
     with console(store, "--host", "0.0.0.0", env={"BULLETIN_CONSOLE_TOKEN": TOKEN},
                  cwd=tmp_path) as served:
         local = served.url.replace("0.0.0.0", "127.0.0.1")

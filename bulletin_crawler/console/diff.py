@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from html import escape
+from itertools import pairwise
 from typing import Any
 
 from markupsafe import Markup
@@ -26,7 +27,7 @@ def revision_changes(doc: dict[str, Any]) -> list[Change]:
     """Each revision against the version that replaced it, newest change first."""
     versions = [*(doc.get("revisions") or []), doc]
     changes = []
-    for older, newer in zip(versions, versions[1:], strict=False):
+    for older, newer in pairwise(versions):
         fields = {name: text_diff(older.get(name) or "", newer.get(name) or "")
                   for name in TEXT_FIELDS if (older.get(name) or "") != (newer.get(name) or "")}
         changes.append(Change(older.get("updated_at"), fields))

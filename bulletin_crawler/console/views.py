@@ -54,7 +54,7 @@ class SiteRow:
     last_run: dict[str, Any] | None
     next_due: datetime | None
     stale: bool
-    chart: Markup = Markup("")
+    chart: Markup = field(default_factory=Markup)
 
     @property
     def region_text(self) -> str:

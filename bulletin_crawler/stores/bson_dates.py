@@ -4,7 +4,7 @@ in MongoDB and come back as the same strings."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bulletin_crawler.extraction.dates import SHANGHAI
@@ -50,7 +50,7 @@ def to_datetime(value: str) -> datetime:
 
 def to_iso(value: datetime, date_only: bool = False) -> str:
     # servers give aware UTC datetimes (tz_aware=True), mongomock naive UTC ones
-    local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI)
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(SHANGHAI)
     if date_only:
         return local.date().isoformat()
     return local.replace(microsecond=0).isoformat()

@@ -19,6 +19,9 @@ from pymongo.collection import Collection
 from pymongo.errors import CollectionInvalid, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from bulletin_crawler.canonical import merge_documents
+from bulletin_crawler.contract import SCHEMA_VERSION
+from bulletin_crawler.migrations import upgrade_document
 from bulletin_crawler.stores import redact
 from bulletin_crawler.stores.base import (
     ArticleQuery,
@@ -28,12 +31,7 @@ from bulletin_crawler.stores.base import (
     StoreError,
     logger,
 )
-from bulletin_crawler.canonical import merge_documents
-from bulletin_crawler.contract import SCHEMA_VERSION
-from bulletin_crawler.migrations import upgrade_document
 from bulletin_crawler.stores.bson_dates import day_start, from_bson, to_bson, to_datetime
-from bulletin_crawler.stores.mongo_browse import BROWSE_INDEXES, HIDDEN, MongoBrowse
-from bulletin_crawler.stores.search import SEARCH_VERSION, distinct_bigrams
 from bulletin_crawler.stores.journal import (
     ClearFailures,
     Journal,
@@ -43,7 +41,9 @@ from bulletin_crawler.stores.journal import (
     Reroot,
     Upsert,
 )
+from bulletin_crawler.stores.mongo_browse import BROWSE_INDEXES, HIDDEN, MongoBrowse
 from bulletin_crawler.stores.schema import ARTICLE_SCHEMA
+from bulletin_crawler.stores.search import SEARCH_VERSION, distinct_bigrams
 
 DEFAULT_DATABASE = "bulletin"
 INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
@@ -116,7 +116,9 @@ class MongoStore(MongoBrowse, ArticleStore):
         version of the tokenizer; returns how many were indexed."""
         meta = self.client[self.database_name]["store_meta"]
         state = meta.find_one({"_id": "search_version"}) or {}
-        stale = {} if state.get("value") != SEARCH_VERSION else {"search_grams": {"$exists": False}}
+        stale: dict[str, Any] = {"search_grams": {"$exists": False}}
+        if state.get("value") != SEARCH_VERSION:
+            stale = {}  # another tokenizer wrote them: every document again
         changed = 0
         for raw in self.articles.find(stale, {"title": 1, "kicker": 1, "subtitle": 1, "body": 1}):
             self.articles.update_one({"_id": raw["_id"]},

@@ -17,8 +17,8 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 from pymongo.errors import OperationFailure
 
-from bulletin_crawler.stores.bson_dates import day_start, from_bson, to_datetime, to_iso
 from bulletin_crawler.stores.browse import BrowseQuery, Coverage, Cursor, week_start
+from bulletin_crawler.stores.bson_dates import day_start, from_bson, to_datetime, to_iso
 from bulletin_crawler.stores.search import bigrams, contains_terms
 
 NEWEST = [("published_at", DESCENDING), ("_id", DESCENDING)]
@@ -45,8 +45,8 @@ class MongoBrowse:
     def _browse(self, query: BrowseQuery, limit: int, after: Cursor | None
                 ) -> list[dict[str, Any]]:
         found = []
-        for raw in self.articles.find(self._criteria(query, after), HIDDEN).sort(NEWEST
-                                                                                 ).batch_size(limit):
+        cursor = self.articles.find(self._criteria(query, after), HIDDEN).sort(NEWEST)
+        for raw in cursor.batch_size(limit):
             doc = from_bson(raw)
             if not query.terms or contains_terms(doc, query.terms):
                 found.append(doc)

@@ -20,8 +20,6 @@ from bulletin_crawler.stores.base import (
     logger,
     public,
 )
-from bulletin_crawler.stores.sqlite_browse import SQLiteBrowse
-from bulletin_crawler.stores.sqlite_search import create_tables, index_document, rebuild_if_stale
 from bulletin_crawler.stores.journal import (
     ClearFailures,
     Journal,
@@ -30,6 +28,8 @@ from bulletin_crawler.stores.journal import (
     RecordFailure,
     Reroot,
 )
+from bulletin_crawler.stores.sqlite_browse import SQLiteBrowse
+from bulletin_crawler.stores.sqlite_search import create_tables, index_document, rebuild_if_stale
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (

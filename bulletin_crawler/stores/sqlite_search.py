@@ -55,13 +55,11 @@ def rebuild_if_stale(db: sqlite3.Connection) -> int:
     """Rebuild the search and reporter indexes when the tokenizer's version changed or
     articles are missing from them (written by an older release). Returns how many documents
     were indexed."""
+    if _current(db):
+        return 0
     with db:
-        db.execute("BEGIN IMMEDIATE")  # one process rebuilds; the others see it done
-        version = db.execute("SELECT value FROM store_meta WHERE name = 'search_version'"
-                             ).fetchone()
-        indexed = db.execute("SELECT COUNT(*) FROM article_rows").fetchone()[0]
-        stored = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        if version == (str(SEARCH_VERSION),) and indexed == stored:
+        db.execute("BEGIN IMMEDIATE")  # one process rebuilds; the others find it done
+        if _current(db):
             return 0
         db.execute("INSERT INTO article_search (article_search) VALUES ('delete-all')")
         db.execute("DELETE FROM article_rows")
@@ -71,7 +69,14 @@ def rebuild_if_stale(db: sqlite3.Connection) -> int:
         db.execute("INSERT INTO store_meta (name, value) VALUES ('search_version', ?)"
                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                    (str(SEARCH_VERSION),))
-    return stored
+    return int(db.execute("SELECT COUNT(*) FROM article_rows").fetchone()[0])
+
+
+def _current(db: sqlite3.Connection) -> bool:
+    version = db.execute("SELECT value FROM store_meta WHERE name = 'search_version'").fetchone()
+    indexed = db.execute("SELECT COUNT(*) FROM article_rows").fetchone()[0]
+    stored = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    return version == (str(SEARCH_VERSION),) and indexed == stored
 
 
 def index_document(db: sqlite3.Connection, doc: dict[str, Any],
@@ -99,10 +104,10 @@ def index_bytes(db: sqlite3.Connection) -> dict[str, int]:
     index, and the articles table with its own indexes (``dbstat``)."""
     rows = dict(db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall())
     search = sum(size for name, size in rows.items()
-                 if name.startswith("article_search") or name.startswith("article_rows")
-                 or name.startswith("sqlite_autoindex_article_rows"))
+                 if name.startswith(("article_search", "article_rows",
+                                     "sqlite_autoindex_article_rows")))
     articles = sum(size for name, size in rows.items()
-                   if name == "articles" or name.startswith("articles_")
-                   or name.startswith("sqlite_autoindex_articles"))
+                   if name == "articles" or name.startswith(("articles_",
+                                                             "sqlite_autoindex_articles")))
     return {"search index": search, "reporter index": rows.get("article_reporters", 0),
             "articles (documents and their indexes)": articles}
