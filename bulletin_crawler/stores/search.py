@@ -24,8 +24,9 @@ from collections.abc import Iterable
 from typing import Any
 
 SEARCHED_FIELDS = ("title", "kicker", "subtitle", "body")
-#: Bump when the folding or cutting changes: stores rebuild their search index on open.
-SEARCH_VERSION = 1
+#: Bump when the folding, the cutting or SQLite's row numbering changes: stores rebuild their
+#: search index on open.
+SEARCH_VERSION = 2
 #: Stands between the bigrams of two runs in SQLite's token stream; never part of a run.
 RUN_BREAK = "\ue000"
 

@@ -17,7 +17,13 @@ from bulletin_crawler.stores.browse import (
     week_start,
 )
 from bulletin_crawler.stores.search import fts_query
-from bulletin_crawler.stores.sqlite_search import COLUMN, NEWEST, index_bytes
+from bulletin_crawler.stores.sqlite_search import (
+    COLUMN,
+    NEWEST,
+    bucket,
+    index_bytes,
+    order_number,
+)
 
 
 class SQLiteBrowse:
@@ -27,13 +33,62 @@ class SQLiteBrowse:
 
     def _browse(self, query: BrowseQuery, limit: int, after: Cursor | None
                 ) -> list[dict[str, Any]]:
-        where, params = _filters(query)
-        if after is not None:
-            where.append(f"({NEWEST}, id) < (?, ?)")
-            params += [after.published_at or "", after.id]
-        sql = ("SELECT doc FROM articles" + (" WHERE " + " AND ".join(where) if where else "")
+        if query.terms:
+            ids = self._search_ids(query, limit, after)
+        elif (prefix := query.region_prefix) and len(prefix) < 6:
+            ids = self._region_ids(query, prefix, limit, after)
+        else:
+            ids = [doc_id for _, doc_id in self._page_keys(query, limit, after)]
+        marks = ",".join("?" * len(ids))
+        docs = dict(self.db.execute(f"SELECT id, doc FROM articles WHERE id IN ({marks})", ids))
+        return [public(json.loads(docs[doc_id])) for doc_id in ids if doc_id in docs]
+
+    def _page_keys(self, query: BrowseQuery, limit: int, after: Cursor | None,
+                   region_code: str | None = None) -> list[tuple[str, str]]:
+        """``(date, id)`` of a page, newest first: one index range (the page's ids first, their
+        documents after, so nothing but keys is ever sorted)."""
+        where, params = _filters(query, region_code)
+        if after is not None:  # (date, id) < cursor, written so the date bounds the range
+            where.append(f"{NEWEST} <= ? AND ({NEWEST} < ? OR id < ?)")
+            params += [after.published_at or "", after.published_at or "", after.id]
+        sql = (f"SELECT {NEWEST}, id FROM articles"
+               + (" WHERE " + " AND ".join(where) if where else "")
                + f" ORDER BY {NEWEST} DESC, id DESC LIMIT ?")
-        return [public(json.loads(raw)) for (raw,) in self.db.execute(sql, [*params, limit])]
+        return list(self.db.execute(sql, [*params, limit]))
+
+    def _region_ids(self, query: BrowseQuery, prefix: str, limit: int, after: Cursor | None
+                    ) -> list[str]:
+        """A province or city: the page of each of its division codes (index ranges), merged."""
+        codes = [row[0] for row in self.db.execute(
+            "SELECT DISTINCT region_code FROM articles WHERE region_code >= ? AND"
+            " region_code < ?", (prefix, next_prefix(prefix)))]
+        keys = [key for code in codes for key in self._page_keys(query, limit, after, code)]
+        return [doc_id for _, doc_id in sorted(keys, reverse=True)[:limit]]
+
+    def _search_ids(self, query: BrowseQuery, limit: int, after: Cursor | None) -> list[str]:
+        """Walk the FTS matches newest first (rowids are :func:`order_number`) through the other
+        filters, to the end of the bucket (second) in which the page fills; order that by
+        ``(date, id)``."""
+        where, params = _filters(query)
+        if after is not None:  # the whole bucket of the cursor, cut exactly below
+            where.append("s.rowid < ?")
+            params.append((bucket(order_number(after.published_at, after.id)) + 1) << 32)
+        rows = self.db.execute(
+            "SELECT s.rowid, ifnull(a.published_at, ''), a.id FROM article_search s"
+            " CROSS JOIN article_rows r ON r.n = s.rowid CROSS JOIN articles a"
+            " ON a.id = r.article_id WHERE article_search MATCH ?"
+            + "".join(f" AND {clause}" for clause in where) + " ORDER BY s.rowid DESC",
+            [fts_query(query.terms), *params])
+        cursor = (after.published_at or "", after.id) if after else None
+        found: list[tuple[str, str]] = []
+        last = -1
+        for number, published, doc_id in rows:
+            if len(found) >= limit and bucket(number) != last:
+                break
+            last = bucket(number)
+            if cursor is None or (published, doc_id) < cursor:
+                found.append((published, doc_id))
+        return [doc_id for _, doc_id in sorted(found, reverse=True)[:limit]]
 
     def daily_counts(self, since: str, until: str) -> dict[str, dict[str, int]]:
         rows = self.db.execute(
@@ -74,13 +129,19 @@ class SQLiteBrowse:
         return index_bytes(self.db)
 
 
-def _filters(query: BrowseQuery) -> tuple[list[str], list[Any]]:
+def _filters(query: BrowseQuery, region_code: str | None = None
+             ) -> tuple[list[str], list[Any]]:
+    """Conditions on ``articles`` for every filter but the search terms (``region_code``: one
+    division code instead of the query's prefix)."""
     where: list[str] = []
     params: list[Any] = []
     if query.site:
         where.append("site = ?")
         params.append(query.site)
-    if prefix := query.region_prefix:
+    if region_code:
+        where.append("region_code = ?")
+        params.append(region_code)
+    elif prefix := query.region_prefix:
         where.append("region_code >= ? AND region_code < ?")
         params += [prefix, next_prefix(prefix)]
     if query.since:
@@ -95,8 +156,4 @@ def _filters(query: BrowseQuery) -> tuple[list[str], list[Any]]:
     if query.reporter:
         where.append("id IN (SELECT article_id FROM article_reporters WHERE name = ?)")
         params.append(query.reporter)
-    if query.terms:
-        where.append("id IN (SELECT article_id FROM article_rows WHERE n IN"
-                     " (SELECT rowid FROM article_search WHERE article_search MATCH ?))")
-        params.append(fts_query(query.terms))
     return where, params

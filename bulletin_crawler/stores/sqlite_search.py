@@ -2,7 +2,8 @@
 
 - ``article_search``: a contentless FTS5 table of each document's character bigrams
   (:mod:`bulletin_crawler.stores.search`); its rowid is ``article_rows.n``, an INTEGER PRIMARY
-  KEY, because ``VACUUM`` may renumber the articles table's own rowids. Contentless keeps the
+  KEY that orders documents newest first (:func:`order_number`) — the articles table's own
+  rowids follow no order and ``VACUUM`` may renumber them. Contentless keeps the
   index alone on disk (no second copy of the text); replacing a document's entry needs its old
   tokens, which are recomputed from the document being replaced. SQLite 3.40's FTS5 ``trigram``
   tokenizer finds only substrings of three or more characters, and ``contentless_delete``
@@ -19,10 +20,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
+from datetime import datetime
 from typing import Any
 
+from bulletin_crawler.contract import SHANGHAI
 from bulletin_crawler.stores.search import SEARCH_VERSION, token_stream
 
+EPOCH = datetime(2000, 1, 1, tzinfo=SHANGHAI)
+LOW_BITS = 0xFFFFFFFF
 NEWEST = "ifnull(published_at, '')"
 COLUMN = "json_extract(doc, '$.column')"
 SCHEMA = f"""
@@ -85,18 +91,53 @@ def index_document(db: sqlite3.Connection, doc: dict[str, Any],
     to ``doc``, inside the caller's transaction."""
     row = db.execute("SELECT n FROM article_rows WHERE article_id = ?", (doc["id"],)).fetchone()
     tokens = token_stream(doc)
+    wanted = order_number(doc.get("published_at"), doc["id"])
     if row is None:
-        n = db.execute("INSERT INTO article_rows (article_id) VALUES (?)", (doc["id"],)).lastrowid
+        n = _free_number(db, wanted)
+        db.execute("INSERT INTO article_rows (n, article_id) VALUES (?, ?)", (n, doc["id"]))
         db.execute("INSERT INTO article_search (rowid, grams) VALUES (?, ?)", (n, tokens))
-    elif previous is not None and (old := token_stream(previous)) != tokens:
-        db.execute("INSERT INTO article_search (article_search, rowid, grams)"
-                   " VALUES ('delete', ?, ?)", (row[0], old))
-        db.execute("INSERT INTO article_search (rowid, grams) VALUES (?, ?)", (row[0], tokens))
+    elif previous is not None:
+        old_tokens, moved = token_stream(previous), bucket(row[0]) != bucket(wanted)
+        if moved or old_tokens != tokens:
+            db.execute("INSERT INTO article_search (article_search, rowid, grams)"
+                       " VALUES ('delete', ?, ?)", (row[0], old_tokens))
+            n = _free_number(db, wanted) if moved else row[0]
+            db.execute("UPDATE article_rows SET n = ? WHERE article_id = ?", (n, doc["id"]))
+            db.execute("INSERT INTO article_search (rowid, grams) VALUES (?, ?)", (n, tokens))
     reporters = set(doc.get("reporters") or ())
     if previous is None or set(previous.get("reporters") or ()) != reporters:
         db.execute("DELETE FROM article_reporters WHERE article_id = ?", (doc["id"],))
         db.executemany("INSERT INTO article_reporters (name, article_id) VALUES (?, ?)",
                        [(name, doc["id"]) for name in sorted(reporters)])
+
+
+def order_number(published_at: str | None, doc_id: str) -> int:
+    """The FTS rowid of a document: its publication second (since 2000, Asia/Shanghai; 0
+    undated) in the high bits, 32 bits of its id below. FTS5 walks a term's documents by rowid,
+    newest first, and stops at a page's end — a pair in every story (社区) costs one page,
+    not a sort of the whole archive. Documents of one second (a *bucket*) are put in (date,
+    id) order by the reader."""
+    seconds = 0
+    if published_at:
+        seconds = max(1, int((datetime.fromisoformat(published_at) - EPOCH).total_seconds()))
+    try:
+        low = int(doc_id[:8], 16)
+    except ValueError:  # ids are hex; anything else still gets a stable number
+        low = zlib.crc32(doc_id.encode())
+    return seconds << 32 | low
+
+
+def bucket(number: int) -> int:
+    return number >> 32
+
+
+def _free_number(db: sqlite3.Connection, wanted: int) -> int:
+    """``wanted``, or the next free number below it in its bucket (two ids sharing 32 bits in
+    one second)."""
+    number = wanted
+    while db.execute("SELECT 1 FROM article_rows WHERE n = ?", (number,)).fetchone():
+        number = (number & ~LOW_BITS) | ((number - 1) & LOW_BITS)
+    return number
 
 
 def index_bytes(db: sqlite3.Connection) -> dict[str, int]:
