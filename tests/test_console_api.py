@@ -267,3 +267,21 @@ def test_a_search_index_of_an_older_release_is_rebuilt_on_open(tmp_path, mongo_c
         client = TestClient(create_app(store, load_registry()))
         assert [doc["id"] for doc in every_page(client, q="社区")] == expected
         store.close()
+
+
+def test_a_story_re_pointed_to_an_earlier_place_is_searched_at_its_new_date(client, store):
+    from bulletin_crawler.canonical import make_place
+    from bulletin_crawler.urls import url_key
+
+    story = next(doc for doc in ARCHIVE if BATTLE in doc["title"])
+    earlier = {**story, "url": "http://early.bulletin.invalid/1.htm", "site": "early-paper",
+               "published_at": "2020-01-02T00:00:00+08:00", "published_precision": "day"}
+    store.upsert({**story, "places": [make_place(earlier, url_key(earlier["url"]), True,
+                                                 "2026-12-05T10:00:00+08:00")],
+                  "updated_at": "2026-12-05T10:00:00+08:00"})
+    store.flush()
+    found = every_page(client, q=BATTLE)
+    assert found[-1]["id"] == story["id"]  # the oldest now
+    assert found[-1]["published_at"] == "2020-01-02T00:00:00+08:00"
+    assert [doc["id"] for doc in every_page(client, q=BATTLE, site="early-paper")] == [
+        story["id"]]
