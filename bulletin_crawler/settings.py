@@ -147,3 +147,11 @@ BULLETIN_RENDER_TIMEOUT = 30.0  # seconds: a page's actions after its load; a wh
 BULLETIN_RENDER_SETTLE = 3.0  # seconds a load's requests, a click or a scroll get to show links
 SPLASH_URL = os.environ.get("BULLETIN_SPLASH_URL", "")  # e.g. http://127.0.0.1:8050
 BULLETIN_SPLASH_WAIT = 0.5  # seconds Splash waits after the page loaded (its `wait`)
+
+# --- the console (bulletin serve, docs/console.md) ----------------------------------------------
+BULLETIN_CONSOLE_HOST = os.environ.get("BULLETIN_CONSOLE_HOST", "127.0.0.1")
+BULLETIN_CONSOLE_PORT = int(os.environ.get("BULLETIN_CONSOLE_PORT", "8080"))
+# Required on any address but loopback; from the environment only, never logged or printed.
+BULLETIN_CONSOLE_TOKEN = os.environ.get("BULLETIN_CONSOLE_TOKEN", "")
+BULLETIN_CONSOLE_USER = os.environ.get("BULLETIN_CONSOLE_USER", "")
+BULLETIN_CONSOLE_PASSWORD = os.environ.get("BULLETIN_CONSOLE_PASSWORD", "")

@@ -24,6 +24,7 @@ from bulletin_crawler.cli import (
     parse,
     runs,
     schedule,
+    serve,
     sites,
     status,
 )
@@ -39,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bulletin", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (crawl, parse, export, runs, status, schedule, deploy, sites, check, newsite,
-                   fixtures, evaluate):
+    for module in (crawl, parse, export, runs, status, schedule, deploy, serve, sites, check,
+                   newsite, fixtures, evaluate):
         module.register(commands)
     return parser
 

@@ -98,8 +98,12 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"serving the sample e-paper on {base_url}")
         settings = project_settings(args.store, str(DEMO_DIR),
                                     {**LOCAL_SETTINGS, **output_settings(args)})
-        return crawl_and_report(DEMO_SITE_KEY, {"since": DEMO_SINCE, "until": DEMO_UNTIL,
+        code = crawl_and_report(DEMO_SITE_KEY, {"since": DEMO_SINCE, "until": DEMO_UNTIL,
                                                 "origin": base_url}, settings)
+    if code == 0:
+        print("open the console: bulletin serve --store "
+              f"{redact(settings.get('BULLETIN_STORE'))}")
+    return code
 
 
 def crawl_and_report(key: str, spider_args: dict[str, Any], settings: Any) -> int:

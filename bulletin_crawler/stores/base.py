@@ -28,6 +28,13 @@ from datetime import datetime
 from typing import Any
 
 from bulletin_crawler.contract import INTERNAL_FIELDS
+from bulletin_crawler.stores.browse import (
+    ArticlePage,
+    BrowseQuery,
+    Coverage,
+    Cursor,
+    page_limit,
+)
 from bulletin_crawler.stores.journal import (
     ClearFailures,
     Journal,
@@ -308,6 +315,45 @@ class ArticleStore(ABC):
 
     def last_run(self, site: str) -> dict[str, Any] | None:
         return next(self.iter_runs(1, site), None)
+
+    # --- browsing: the console and the data API (reads the database, not the write buffer) ----
+    def browse(self, query: BrowseQuery, limit: int = 50, after: Cursor | None = None
+               ) -> ArticlePage:
+        """One page of the articles ``query`` selects, newest first (undated last), starting
+        after ``after``; see :mod:`bulletin_crawler.stores.browse` for why keyset pages stay
+        stable while crawls write."""
+        docs = self._browse(query, page_limit(limit) + 1, after)
+        if len(docs) <= limit:
+            return ArticlePage(docs, None)
+        last = docs[limit - 1]
+        return ArticlePage(docs[:limit], Cursor(last.get("published_at"), last["id"]))
+
+    @abstractmethod
+    def _browse(self, query: BrowseQuery, limit: int, after: Cursor | None
+                ) -> list[dict[str, Any]]:
+        """Up to ``limit`` public documents after ``after``, newest first."""
+
+    @abstractmethod
+    def daily_counts(self, since: str, until: str) -> dict[str, dict[str, int]]:
+        """Articles per site per day of ``published_at`` (Asia/Shanghai), both days included:
+        ``{site: {day: count}}``, days without articles left out."""
+
+    @abstractmethod
+    def site_totals(self) -> dict[str, tuple[int, str | None]]:
+        """``{site: (articles, newest published_at)}``."""
+
+    @abstractmethod
+    def cluster(self, root_id: str) -> list[dict[str, Any]]:
+        """The near copies whose ``duplicate_of`` is ``root_id``, newest first."""
+
+    @abstractmethod
+    def coverage(self, site: str, since: str) -> list[Coverage]:
+        """Per week of ``first_seen_at`` from ``since`` on: how many stored articles of the
+        site have a date, reporters and a body; oldest week first."""
+
+    @abstractmethod
+    def index_sizes(self) -> dict[str, int]:
+        """Bytes of the search index and of the documents, as the database counts them."""
 
     # --- what a backend provides ---------------------------------------------------------------
     @abstractmethod

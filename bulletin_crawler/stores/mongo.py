@@ -11,8 +11,7 @@ writes go to the journal and are replayed later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta, timezone
+from collections.abc import Iterator
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, DeleteMany, MongoClient, UpdateOne
@@ -20,7 +19,9 @@ from pymongo.collection import Collection
 from pymongo.errors import CollectionInvalid, PyMongoError
 from pymongo.uri_parser import parse_uri
 
-from bulletin_crawler.extraction.dates import SHANGHAI
+from bulletin_crawler.canonical import merge_documents
+from bulletin_crawler.contract import SCHEMA_VERSION
+from bulletin_crawler.migrations import upgrade_document
 from bulletin_crawler.stores import redact
 from bulletin_crawler.stores.base import (
     ArticleQuery,
@@ -30,9 +31,7 @@ from bulletin_crawler.stores.base import (
     StoreError,
     logger,
 )
-from bulletin_crawler.canonical import merge_documents
-from bulletin_crawler.contract import SCHEMA_VERSION
-from bulletin_crawler.migrations import upgrade_document
+from bulletin_crawler.stores.bson_dates import day_start, from_bson, to_bson, to_datetime
 from bulletin_crawler.stores.journal import (
     ClearFailures,
     Journal,
@@ -42,7 +41,9 @@ from bulletin_crawler.stores.journal import (
     Reroot,
     Upsert,
 )
-from bulletin_crawler.stores.schema import ARTICLE_SCHEMA, DATE_FIELDS
+from bulletin_crawler.stores.mongo_browse import BROWSE_INDEXES, HIDDEN, MongoBrowse
+from bulletin_crawler.stores.schema import ARTICLE_SCHEMA
+from bulletin_crawler.stores.search import SEARCH_VERSION, distinct_bigrams
 
 DEFAULT_DATABASE = "bulletin"
 INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
@@ -54,12 +55,11 @@ INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
     ([("fingerprint.bands", ASCENDING)], {"name": "fingerprint_bands"}),
     ([("duplicate_of", ASCENDING)], {"name": "duplicate_of"}),
 ]
-_HIDDEN = {"_id": 0, "url_keys": 0, "fingerprint": 0, "places": 0, "write_version": 0}
 MERGE_ATTEMPTS = 5  # optimistic merges of one story raced by other writers
 _RUN_DATES = ("started_at", "finished_at", "heartbeat_at")
 
 
-class MongoStore(ArticleStore):
+class MongoStore(MongoBrowse, ArticleStore):
     def __init__(self, uri: str, batch_size: int = 200, client: MongoClient[Any] | None = None,
                  server_timeout_ms: int = 5000, journal: Journal | None = None,
                  create: bool = True):
@@ -100,7 +100,7 @@ class MongoStore(ArticleStore):
                 database.command({"collMod": "articles", "validator": validator})
         except NotImplementedError:  # mongomock has no validators; the tests emulate them
             logger.info("this MongoDB emulator does not apply validators")
-        for keys, options in INDEXES:
+        for keys, options in [*INDEXES, *BROWSE_INDEXES]:
             self.articles.create_index(keys, **options)
         self.runs.create_index([("site", ASCENDING), ("started_at", DESCENDING)],
                                name="site_started_at")
@@ -109,6 +109,26 @@ class MongoStore(ArticleStore):
         self.failed.create_index([("url_key", ASCENDING)], name="url_key")
         self.prepared = True
         self.migrate()
+        self.index_search()
+
+    def index_search(self) -> int:
+        """Give ``search_grams`` to documents written before it existed or under another
+        version of the tokenizer; returns how many were indexed."""
+        meta = self.client[self.database_name]["store_meta"]
+        state = meta.find_one({"_id": "search_version"}) or {}
+        stale: dict[str, Any] = {"search_grams": {"$exists": False}}
+        if state.get("value") != SEARCH_VERSION:
+            stale = {}  # another tokenizer wrote them: every document again
+        changed = 0
+        for raw in self.articles.find(stale, {"title": 1, "kicker": 1, "subtitle": 1, "body": 1}):
+            self.articles.update_one({"_id": raw["_id"]},
+                                     {"$set": {"search_grams": distinct_bigrams(raw)}})
+            changed += 1
+        meta.update_one({"_id": "search_version"}, {"$set": {"value": SEARCH_VERSION}},
+                        upsert=True)
+        if changed:
+            logger.info("indexed %d documents of %s for search", changed, self.database_name)
+        return changed
 
     def migrate(self) -> int:
         """Bring documents of an older schema up to this one (see
@@ -117,7 +137,7 @@ class MongoStore(ArticleStore):
         for raw in self.articles.find({"schema_version": {"$lt": SCHEMA_VERSION}}):
             doc = upgrade_document(from_bson(raw))
             self.articles.replace_one({"_id": raw["_id"]},
-                                      {**to_bson(doc), "_id": raw["_id"],
+                                      {**stored_form(doc), "_id": raw["_id"],
                                        "write_version": raw.get("write_version", 0) + 1})
             changed += 1
         if changed:
@@ -161,11 +181,11 @@ class MongoStore(ArticleStore):
             criteria["site"] = query.site
         if query.region:
             criteria["region.code"] = query.region
-        window = {op: _day_start(value, 1 if op == "$lt" else 0)
+        window = {op: day_start(value, 1 if op == "$lt" else 0)
                   for op, value in (("$gte", query.since), ("$lt", query.until)) if value}
         if window:
             criteria["published_at"] = window
-        cursor = self.articles.find(criteria, _HIDDEN).sort([("first_seen_at", ASCENDING),
+        cursor = self.articles.find(criteria, HIDDEN).sort([("first_seen_at", ASCENDING),
                                                              ("id", ASCENDING)])
         for doc in cursor.batch_size(500):
             yield from_bson(doc)
@@ -216,7 +236,7 @@ class MongoStore(ArticleStore):
             kept = by_id.get(doc["id"])
             by_id[doc["id"]] = merge_documents(kept, doc) if kept else doc
         result = self.articles.bulk_write(
-            [UpdateOne({"_id": doc_id}, {"$setOnInsert": {**to_bson(dict(doc)),
+            [UpdateOne({"_id": doc_id}, {"$setOnInsert": {**stored_form(doc),
                                                           "write_version": 1}}, upsert=True)
              for doc_id, doc in by_id.items()], ordered=True)
         inserted = set(result.upserted_ids.values())
@@ -231,7 +251,7 @@ class MongoStore(ArticleStore):
             merged = merge_documents(from_bson(dict(raw)), doc) if raw else doc
             replaced = self.articles.replace_one(
                 {"_id": doc["id"], "write_version": version} if raw else {"_id": doc["id"]},
-                {**to_bson(dict(merged)), "_id": doc["id"], "write_version": version + 1},
+                {**stored_form(merged), "_id": doc["id"], "write_version": version + 1},
                 upsert=not raw)
             if replaced.matched_count or replaced.upserted_id is not None:
                 return
@@ -259,8 +279,13 @@ class MongoStore(ArticleStore):
         self.client.close()
 
 
+def stored_form(doc: dict[str, Any]) -> dict[str, Any]:
+    """A document as MongoDB keeps it: BSON dates, and its bigrams for search."""
+    return {**to_bson(dict(doc)), "search_grams": distinct_bigrams(doc)}
+
+
 def _failure_request(op: RecordFailure) -> UpdateOne:
-    at = _to_datetime(op.at)
+    at = to_datetime(op.at)
     return UpdateOne({"_id": f"{op.site}:{op.url_key}"},
                      {"$set": {"site": op.site, "url_key": op.url_key, "url": op.url,
                                "kind": op.kind, "reason": op.reason, "last_failed_at": at,
@@ -276,49 +301,3 @@ def _cleared_keys(op: Operation) -> list[str]:
     if isinstance(op, Upsert):
         return list(op.doc["url_keys"])
     return []
-
-
-def to_bson(doc: dict[str, Any], fields: Iterable[str] = DATE_FIELDS) -> dict[str, Any]:
-    """ISO strings of the date fields (and of sources and revisions) → BSON dates (in place
-    for the top level, returned)."""
-    for name in fields:
-        if isinstance(doc.get(name), str):
-            doc[name] = _to_datetime(doc[name])
-    for nested, name in (("revisions", "updated_at"), ("sources", "published_at")):
-        if doc.get(nested):  # copies: the caller's entries stay as they are
-            doc[nested] = [{**entry, name: _to_datetime(entry[name])}
-                           if isinstance(entry.get(name), str) else entry
-                           for entry in doc[nested]]
-    return doc
-
-
-def from_bson(doc: dict[str, Any], fields: Iterable[str] = DATE_FIELDS) -> dict[str, Any]:
-    """BSON dates → the contract's ISO strings (+08:00); ``event_date`` is a plain date. The
-    store's own bookkeeping (``_id``, ``write_version``) is left out."""
-    doc.pop("write_version", None)
-    for name in fields:
-        if isinstance(doc.get(name), datetime):
-            doc[name] = _to_iso(doc[name], date_only=name == "event_date")
-    for nested, name in (("revisions", "updated_at"), ("sources", "published_at")):
-        for entry in doc.get(nested) or ():
-            if isinstance(entry.get(name), datetime):
-                entry[name] = _to_iso(entry[name])
-    return doc
-
-
-def _to_datetime(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
-
-
-def _to_iso(value: datetime, date_only: bool = False) -> str:
-    # servers give aware UTC datetimes (tz_aware=True), mongomock naive UTC ones
-    local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI)
-    if date_only:
-        return local.date().isoformat()
-    return local.replace(microsecond=0).isoformat()
-
-
-def _day_start(day: str, days_after: int) -> datetime:
-    return datetime.combine(date.fromisoformat(day) + timedelta(days=days_after), time(0),
-                            tzinfo=SHANGHAI)
