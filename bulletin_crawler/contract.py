@@ -63,7 +63,7 @@ class Article:
         return dict(vars(self))
 
 
-INTERNAL_FIELDS = ("fingerprint", "url_keys", "places")
+INTERNAL_FIELDS = ("fingerprint", "url_keys", "places", "search_grams")
 PRECISIONS = ("day", "minute", "second")
 ARTICLE_FIELDS: tuple[str, ...] = tuple(
     name for name in Article.__dataclass_fields__ if name not in INTERNAL_FIELDS)

@@ -90,3 +90,31 @@ def test_bad_input_to_the_operations_commands_is_one_line(tmp_path):
                    "Scrapyd node 'nowhere' is neither a scrapy.cfg deploy target", code=2)
     one_line_error(run_bulletin("deploy", "nowhere", cwd=tmp_path, check=False),
                    "bulletin deploy: no deploy target 'nowhere' in scrapy.cfg", code=2)
+
+
+def test_the_console_shows_the_schedulers_next_due_and_stale_sites(tmp_path):
+    """`bulletin serve` asks the scheduling rules of `bulletin status` for next due and stale."""
+    from datetime import datetime, timedelta
+
+    from fastapi.testclient import TestClient
+
+    from bulletin_crawler.console import create_app
+    from bulletin_crawler.runner import project_settings
+    from bulletin_crawler.scheduling.state import open_state
+    from bulletin_crawler.scheduling.status import due_function
+    from bulletin_crawler.sites import load_registry
+    from bulletin_crawler.stores.sqlite import SQLiteStore
+
+    uri = f"sqlite:///{tmp_path}/s.sqlite3"
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    long_ago = (datetime.now().astimezone() - timedelta(days=3)).isoformat(timespec="seconds")
+    store.start_run({"run_id": "r1", "site": "zzrb", "started_at": long_ago, "status": "ok",
+                     "finished_at": long_ago, "figures": {"stored": 3}})
+    state = open_state(uri, create=False)
+    app = create_app(store, load_registry(), due=due_function(project_settings(uri), state))
+    page = TestClient(app).get("/").text
+    row = page[page.index("zzrb"):][:3000]
+    row = row[:row.find("</tr>")]
+    assert 'class="status stale"' in row and " 07:20</td>" in row  # e-papers' default slot
+    state.close()
+    store.close()

@@ -15,6 +15,8 @@ import sys
 
 from bulletin_crawler.console.access import PASSWORD_ENV, TOKEN_ENV, USER_ENV, Access, bind_problem
 from bulletin_crawler.runner import EXIT_BAD_INPUT, project_settings
+from bulletin_crawler.scheduling.state import open_state
+from bulletin_crawler.scheduling.status import due_function
 from bulletin_crawler.sites import load_registry
 from bulletin_crawler.stores import DEFAULT_STORE_URI, STORE_ENV, open_store, redact
 
@@ -41,18 +43,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"bulletin serve: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     store = open_store(args.store, create=False, server_timeout_ms=3000)
+    state = open_state(args.store, server_timeout_ms=3000, create=False)
     try:
         listener = _listen(host, port)
         from bulletin_crawler.console import create_app
 
         app = create_app(store, load_registry(args.sites), access=access,
-                         max_attempts=settings.getint("BULLETIN_MAX_ATTEMPTS"))
+                         max_attempts=settings.getint("BULLETIN_MAX_ATTEMPTS"),
+                         due=due_function(settings, state))
         bound_host, bound_port = listener.getsockname()[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
         print(f"bulletin console on http://{shown}:{bound_port}/ (store {redact(args.store)}, "
               f"access: {access.described}); Ctrl-C stops it", flush=True)
         _serve(app, listener)
     finally:
+        state.close()
         store.close()
     return 0
 

@@ -36,7 +36,8 @@ class SQLiteScheduleState(ScheduleState):
         try:
             if not create:  # readers (`bulletin status`) never write
                 self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                          timeout=30, isolation_level=None)
+                                          timeout=30, isolation_level=None,
+                                          check_same_thread=False)  # the console's threads
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None,

@@ -4,11 +4,13 @@ period of its schedule went by without a good crawl."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from bulletin_crawler.scheduling.plan import SiteSchedule
-from bulletin_crawler.scheduling.state import SiteState
+from bulletin_crawler.scheduling.plan import ScheduleError, SiteSchedule, site_schedule
+from bulletin_crawler.scheduling.state import ScheduleState, SiteState
+from bulletin_crawler.sites.config import SiteConfig
 
 FIGURES = ("stored", "new", "duplicates", "errors")
 
@@ -54,6 +56,27 @@ def site_status(key: str, schedule: SiteSchedule | None, runs: list[dict[str, An
     ok_at = _time(last_ok.get("started_at")) if last_ok else None
     status["stale"] = ok_at is None or ok_at < before
     return status
+
+
+def due_function(settings: Any, state: ScheduleState | None
+                 ) -> Callable[[str, SiteConfig | None, list[dict[str, Any]], datetime],
+                               tuple[datetime | None, bool]]:
+    """Next due time and staleness by the same rule as ``bulletin status``, for the console's
+    overview (:data:`bulletin_crawler.console.operations.DueFunction`)."""
+
+    def due(key: str, site: SiteConfig | None, runs: list[dict[str, Any]],
+            now: datetime) -> tuple[datetime | None, bool]:
+        try:
+            schedule = site_schedule(site, settings) if site is not None else None
+        except ScheduleError:
+            schedule = None
+        if schedule is None:
+            return None, False
+        states = state.states() if state is not None else {}
+        line = site_status(key, schedule, runs, states.get(key), now)
+        return _time(line["next_due"]), bool(line["stale"])
+
+    return due
 
 
 def _time(value: Any) -> datetime | None:
