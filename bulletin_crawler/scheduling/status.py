@@ -74,7 +74,9 @@ def due_function(settings: Any, state: ScheduleState | None
             return None, False
         states = state.states() if state is not None else {}
         line = site_status(key, schedule, runs, states.get(key), now)
-        return _time(line["next_due"]), bool(line["stale"])
+        # a site nobody crawled or scheduled yet is not late for anything
+        known = bool(runs) or key in states
+        return _time(line["next_due"]), bool(line["stale"]) and known
 
     return due
 

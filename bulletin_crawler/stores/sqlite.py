@@ -80,6 +80,11 @@ CREATE TABLE IF NOT EXISTS failed_urls (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS failed_urls_url_key ON failed_urls (url_key);
 """
+def statements(script: str) -> list[str]:
+    """The statements of a schema script (ours hold no ';' inside a statement)."""
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
+
+
 # Columns added after the first release; added to older files on open.
 ADDED_COLUMNS = {"crawl_runs": {"run_id": "TEXT", "status": "TEXT", "heartbeat_at": "TEXT"},
                  "articles": {"duplicate_of": "TEXT"}}
@@ -104,9 +109,7 @@ class SQLiteStore(SQLiteBrowse, ArticleStore):
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA cache_size=-8192")  # 8 MB; more barely sped up 1M writes
-            self.db.executescript(SCHEMA)
-            self._add_columns()
-            create_tables(self.db)
+            self._set_up()
         except (sqlite3.DatabaseError, OSError) as error:
             raise StoreError(f"sqlite:///{self.path}: cannot be used as a store ({error}); "
                              "expected a SQLite file written by bulletin, or a new path") from None
@@ -116,8 +119,14 @@ class SQLiteStore(SQLiteBrowse, ArticleStore):
             logger.info("built the search index of %s (%d documents)", self.path, reindexed)
         self.replay()
 
-    def _add_columns(self) -> None:
+    def _set_up(self) -> None:
+        """Tables, columns added since the first release, indexes — in one write transaction,
+        so processes opening a new or older file at the same moment (two schedulers, a crawl
+        and the console) never trip over each other."""
         with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            for statement in statements(SCHEMA):
+                self.db.execute(statement)
             for table, columns in ADDED_COLUMNS.items():
                 present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
                 for name, kind in columns.items():
@@ -129,6 +138,7 @@ class SQLiteStore(SQLiteBrowse, ArticleStore):
                             " ON crawl_runs (site, started_at)")
             self.db.execute("CREATE INDEX IF NOT EXISTS articles_duplicate_of"
                             " ON articles (duplicate_of)")
+            create_tables(self.db)
 
     def migrate(self) -> int:
         """Bring documents of an older schema up to this one (see

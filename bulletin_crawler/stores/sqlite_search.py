@@ -54,7 +54,10 @@ SEARCH_TABLES = ("article_search", "article_rows", "article_reporters")
 
 
 def create_tables(db: sqlite3.Connection) -> None:
-    db.executescript(SCHEMA)
+    """The search tables and indexes, inside the caller's transaction."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def rebuild_if_stale(db: sqlite3.Connection) -> int:
