@@ -25,7 +25,7 @@ from bulletin_crawler.frontier.keys import CrawlKeys
 from bulletin_crawler.frontier.politeness import SitePoliteness
 from bulletin_crawler.frontier.queue import FrontierQueue
 from bulletin_crawler.frontier.uri import FrontierUnavailable, check_reachable, check_uri, shown
-from bulletin_crawler.runner import CrawlInputError, check_frontier
+from bulletin_crawler.runner import CrawlInputError, check_frontier, project_settings
 from bulletin_crawler.settings import BULLETIN_FRONTIER_LEASE
 
 from .frontier.fixtures import redis_server  # noqa: F401 - a fixture
@@ -61,7 +61,6 @@ class UrlOnlyFingerprinter:
 def test_the_seen_set_uses_scrapys_own_fingerprint(redis_server, fingerprinter):
     settings = {"REQUEST_FINGERPRINTER_CLASS": fingerprinter} if fingerprinter else {}
     crawler = get_crawler(settings_dict=settings)
-    crawler._apply_settings()
     dupefilter = FrontierDupeFilter(redis_server.client(), "seen", crawler.request_fingerprinter)
     request = scrapy.Request("http://site.invalid/a.htm?x=1&y=2")
     assert dupefilter.request_fingerprint(request) == crawler.request_fingerprinter.fingerprint(
@@ -245,6 +244,15 @@ def test_the_addon_switches_a_crawl_to_the_frontier_only_when_asked():
     assert settings["SCHEDULER"].endswith("FrontierScheduler")
     assert settings["DUPEFILTER_CLASS"].endswith("FrontierDupeFilter")
     assert SitePoliteness in settings.getdict("DOWNLOADER_MIDDLEWARES")
+
+
+def test_the_projects_settings_carry_the_addon_to_scrapy_crawl_and_scrapyd():
+    """Scrapyd jobs run ``scrapy crawl``, never the runner: the project's settings must switch."""
+    settings = project_settings(overrides={"BULLETIN_FRONTIER": "redis://127.0.0.1:6379/0"})
+    crawler = get_crawler(settings_dict={name: settings[name] for name in (
+        "ADDONS", "BULLETIN_FRONTIER", "DOWNLOADER_MIDDLEWARES", "EXTENSIONS")})
+    assert crawler.settings["SCHEDULER"].endswith("FrontierScheduler")
+    assert crawler.settings["REDIS_URL"] == "redis://127.0.0.1:6379/0"
 
 
 @pytest.mark.parametrize(("uri", "problem"), [

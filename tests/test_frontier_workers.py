@@ -25,7 +25,7 @@ LIMIT = 3  # the site's concurrency; each worker alone would also use 3
 LATENCY = 0.05  # seconds every answer takes
 SETTINGS = ("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "RETRY_TIMES=0",
             f"CONCURRENT_REQUESTS_PER_DOMAIN={LIMIT}", "BULLETIN_FRONTIER_IDLE_CLOSE=1.5",
-            "BULLETIN_FRONTIER_LEASE=3", "BULLETIN_FRONTIER_ACK_INTERVAL=0.5")
+            "BULLETIN_FRONTIER_LEASE=2", "BULLETIN_FRONTIER_ACK_INTERVAL=0.5")
 PAGES = re.compile(r"^summary: pages (\d+)", re.MULTILINE)
 
 
@@ -87,9 +87,9 @@ def test_two_workers_split_a_portal_and_fetch_each_page_once(tmp_path, redis_ser
 @pytest.mark.parametrize("family", ["epaper", "portal"])
 def test_a_worker_killed_midway_loses_nothing(tmp_path, redis_server, family):
     if family == "epaper":
-        site, days = founder_epaper(date(2021, 1, 1), 20, 10), 20
+        site, days = founder_epaper(date(2021, 1, 1), 14, 10), 14
     else:
-        site, days = trs_portal(300, per_page=20, first_day=date(2021, 1, 1), per_day=10), 0
+        site, days = trs_portal(200, per_page=20, first_day=date(2021, 1, 1), per_day=10), 0
     total = len(site.article_paths)
     with served(site, InFlight()) as server:
         args = crawl_command(tmp_path, site, "paper", server.url, redis_server.uri, *SETTINGS)

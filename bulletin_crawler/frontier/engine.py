@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scrapy.utils.reactor import CallLaterOnce
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -25,8 +27,22 @@ def in_progress(crawler: Crawler) -> set[Request]:
     return slot.inprogress if slot is not None else set()
 
 
-def wake_after(crawler: Crawler, seconds: float) -> None:
-    """Have the engine ask the scheduler for requests again after ``seconds``."""
-    slot = getattr(crawler.engine, "_slot", None)
-    if slot is not None and slot.closing is None:
-        slot.nextcall.schedule(seconds)
+class EngineWaker:
+    """Asks the engine for another round of requests a while from now. A timer of its own: the
+    engine's ``nextcall`` with a delay would hold back its immediate calls meanwhile (a new
+    request, a finished download), and the worker would crawl in bursts."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self._call: CallLaterOnce[None] = CallLaterOnce(self._wake)
+
+    def after(self, seconds: float) -> None:
+        self._call.schedule(seconds)
+
+    def cancel(self) -> None:
+        self._call.cancel()
+
+    def _wake(self) -> None:
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()

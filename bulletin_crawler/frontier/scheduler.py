@@ -30,7 +30,7 @@ from scrapy_redis.scheduler import Scheduler
 from bulletin_crawler.frontier.crawl import FrontierLost, SharedCrawl
 from bulletin_crawler.frontier.days import day_of, days_completed
 from bulletin_crawler.frontier.dupefilter import FrontierDupeFilter
-from bulletin_crawler.frontier.engine import in_progress, wake_after
+from bulletin_crawler.frontier.engine import EngineWaker, in_progress
 from bulletin_crawler.frontier.queue import FrontierQueue
 from bulletin_crawler.pipelines.store_client import store_client
 
@@ -60,6 +60,7 @@ class FrontierScheduler(Scheduler):
         self.broken = False
         self.acking: Deferred[None] | None = None
         self.loops: list[Any] = []
+        self.waker = EngineWaker(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -118,7 +119,7 @@ class FrontierScheduler(Scheduler):
             self._break(error)
             return None
         if request is None:
-            wake_after(self.crawler, POLL)  # other workers may fill the queue meanwhile
+            self.waker.after(POLL)  # other workers may fill the queue meanwhile
             return None
         self.handed[request] = (token, day_of(request))
         self.stats.inc_value("bulletin/frontier/taken")
@@ -210,6 +211,7 @@ class FrontierScheduler(Scheduler):
         return deferred_from_coro(self._close())
 
     async def _close(self) -> None:
+        self.waker.cancel()
         for loop in self.loops:
             if loop.running:
                 loop.stop()
