@@ -33,29 +33,25 @@ class CrawlKeys:
     crawl: str = ""
 
     @property
-    def current(self) -> str:
-        """The site's current crawl id (a lease)."""
-        return f"{PREFIX}:{self.site}:crawl"
-
-    @property
-    def last(self) -> str:
-        return f"{PREFIX}:{self.site}:last"
-
-    @property
     def site_base(self) -> str:
         return f"{PREFIX}:{self.site}"
 
     @property
+    def current(self) -> str:
+        """The site's current crawl id (a lease)."""
+        return f"{self.site_base}:crawl"
+
+    @property
+    def last(self) -> str:
+        return f"{self.site_base}:last"
+
+    @property
     def base(self) -> str:
-        return f"{PREFIX}:{self.site}:{self.crawl}"
+        return f"{self.site_base}:{self.crawl}"
 
-    @property
-    def queue(self) -> str:
-        return f"{self.base}:queue"
-
-    @property
-    def seen(self) -> str:
-        return f"{self.base}:seen"
+    def of(self, name: str) -> str:
+        """A key of this crawl: ``queue``, ``seen``, ``days``…"""
+        return f"{self.base}:{name}"
 
 
 # Shared by the scripts; ``base`` is a crawl's key prefix. A taken entry is "score\nmember".

@@ -6,13 +6,14 @@ Before a request goes to the downloader it takes a lease in Redis for its host (
 granted only while fewer than the limit are out and the delay has passed since the last one
 began, both on the Redis clock; it is given back when the response (or the error) returns.
 Leases last one ``BULLETIN_FRONTIER_LEASE`` and the worker renews the ones it holds every third
-of it, so the slots of a worker that died come free as soon as it counts as dead. A 429 or 503
-with ``Retry-After`` holds every worker back from the site for that long (bounded by
-``BULLETIN_RETRY_AFTER_MAX``), not only the one that read it.
-Waiting requests of one worker queue behind each other and only the first polls Redis. Each
-worker's own downloader still applies its own delay and AutoThrottle on top, which can only
-make it gentler. A request that waits longer than ``BULLETIN_FRONTIER_POLITENESS_WAIT`` fails
-(``ignored``, remembered and retried by the next run) rather than break the limit.
+of it, so the slots of a worker that died come free as soon as it counts as dead. Waiting
+requests of one worker queue behind each other and only the first polls Redis.
+
+A 429 or 503 with ``Retry-After`` holds every worker back from the site for that long (bounded
+by ``BULLETIN_RETRY_AFTER_MAX``), not only the one that read it. Each worker's own downloader
+still applies its own delay and AutoThrottle on top, which can only make it gentler. A request
+that waits longer than ``BULLETIN_FRONTIER_POLITENESS_WAIT`` fails (``ignored``: remembered and
+retried by the next run) rather than break the limit.
 """
 
 from __future__ import annotations

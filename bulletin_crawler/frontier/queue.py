@@ -71,7 +71,7 @@ class FrontierQueue(Base):
     """The queue of one shared crawl (``keys``); ``worker`` names this process's taken list."""
 
     def __init__(self, server: redis.Redis, spider: Spider, keys: CrawlKeys, worker: str):
-        super().__init__(server, spider, keys.queue)
+        super().__init__(server, spider, keys.of("queue"))
         self.keys = keys
         self.worker = worker
         self._add = server.register_script(ADD)

@@ -83,7 +83,7 @@ class FrontierScheduler(Scheduler):
                 spider.resumed_from = {"frontier_crawl": joined.abandoned}  # type: ignore[attr-defined]
             self.stats.set_value("bulletin/frontier/resumed_abandoned", 1)
         self.queue = FrontierQueue(self.server, spider, self.crawl.keys, self.worker)
-        self.df = FrontierDupeFilter(self.server, self.crawl.keys.seen,
+        self.df = FrontierDupeFilter(self.server, self.crawl.keys.of("seen"),
                                      self.crawler.request_fingerprinter,
                                      self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
         for function, interval in ((self._heartbeat, self.lease / 3),
