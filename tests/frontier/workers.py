@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bulletin_crawler.stores import open_store
+
 from ..faults.sites import GeneratedSite
 
 WORKER_TIMEOUT = 120  # seconds a worker may take; the tests' sites take a few
@@ -16,10 +18,16 @@ WORKER_TIMEOUT = 120  # seconds a worker may take; the tests' sites take a few
 
 def crawl_command(tmp_path: Path, site: GeneratedSite, key: str, origin: str, frontier: str,
                   *settings: str) -> list[str]:
+    """The workers' command line, with the site file written and the store created: workers
+    that create one new SQLite file at the same moment can race in its schema set-up (an
+    ``ALTER TABLE`` of the store's, outside our files), so the file exists first, as
+    docs/scaling.md tells operators."""
     sites = tmp_path / "sites"
     site.write_site_file(sites, key)
-    command = ["crawl", key, "--sites", str(sites), "--origin", origin, "--store",
-               f"sqlite:///{tmp_path}/s.sqlite3", "--since", site.first_day.isoformat(),
+    store = f"sqlite:///{tmp_path}/s.sqlite3"
+    open_store(store).close()
+    command = ["crawl", key, "--sites", str(sites), "--origin", origin, "--store", store,
+               "--since", site.first_day.isoformat(),
                "--until", site.last_day.isoformat(), "--frontier", frontier]
     for setting in settings:
         command += ["-s", setting]
