@@ -28,6 +28,7 @@ from bulletin_crawler.frontier.uri import FrontierUnavailable, check_reachable, 
 from bulletin_crawler.runner import CrawlInputError, check_frontier, project_settings
 from bulletin_crawler.settings import BULLETIN_FRONTIER_LEASE
 
+from .conftest import run_bulletin
 from .frontier.fixtures import redis_server  # noqa: F401 - a fixture
 from .frontier.redis_server import free_port
 
@@ -278,8 +279,16 @@ def test_an_unreachable_frontier_is_one_line_without_its_password():
     uri = f"redis://:secret@127.0.0.1:{free_port()}/0"
     with pytest.raises(FrontierUnavailable) as error:
         check_reachable(uri)
-    assert "unreachable" in str(error.value) and "secret" not in str(error.value)
+    assert "cannot be used" in str(error.value) and "secret" not in str(error.value)
     assert shown(uri).startswith("redis://***@127.0.0.1:")
+
+
+def test_bulletin_crawl_answers_a_bad_frontier_with_one_line_and_exit_2(tmp_path):
+    result = run_bulletin("crawl", "zzrb", "--frontier", "redis://:secret@127.0.0.1/0",
+                          cwd=tmp_path, check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == ("bulletin crawl: frontier 'redis://***@127.0.0.1/0': no port; "
+                             "expected redis://HOST:PORT/DB, e.g. redis://127.0.0.1:6379/0\n")
 
 
 def test_the_engine_internals_the_frontier_reads_are_there():

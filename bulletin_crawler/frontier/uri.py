@@ -53,7 +53,8 @@ def _problem(uri: str) -> str:
 
 
 def check_reachable(uri: str) -> None:
-    """Raise :class:`FrontierUnavailable` when the frontier's Redis does not answer a PING."""
+    """Raise :class:`FrontierUnavailable` when the frontier's Redis does not answer a PING (down,
+    or the password is wrong)."""
     import redis
 
     client = redis.Redis.from_url(uri, socket_timeout=CHECK_TIMEOUT,
@@ -61,7 +62,7 @@ def check_reachable(uri: str) -> None:
     try:
         client.ping()
     except redis.RedisError as error:
-        raise FrontierUnavailable(f"frontier {shown(uri)} unreachable: "
+        raise FrontierUnavailable(f"frontier {shown(uri)} cannot be used: "
                                   f"{short_error(error)}") from None
     finally:
         client.close()
