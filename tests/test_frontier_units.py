@@ -18,7 +18,7 @@ from scrapy.utils.test import get_crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 
 from bulletin_crawler.frontier.addon import FrontierAddon
-from bulletin_crawler.frontier.crawl import FrontierLost, SharedCrawl
+from bulletin_crawler.frontier.crawl import UNDECIDED, FrontierLost, SharedCrawl
 from bulletin_crawler.frontier.days import LocalDayTracker, day_of
 from bulletin_crawler.frontier.dupefilter import FrontierDupeFilter
 from bulletin_crawler.frontier.keys import CrawlKeys
@@ -147,13 +147,25 @@ def test_an_abandoned_crawl_is_replaced_and_its_workers_stop(redis_server):
     time.sleep(0.3)  # every worker of the crawl is gone: nobody renews its lease
     new = SharedCrawl(redis_server.client(), "paper", "b", 5.0)
     joined = new.join()
-    assert joined.abandoned == old.keys.crawl and joined.crawl != old.keys.crawl
+    assert joined.resumes == old.keys.crawl and joined.crawl != old.keys.crawl
     client = redis_server.client()
     assert not client.keys(f"{old.keys.base}:*")  # the old seen-set and queue are dropped
     with pytest.raises(FrontierLost):
         old.heartbeat()
     with pytest.raises(FrontierLost):
         add(queue, page("http://s/2"))
+
+
+def test_a_redis_that_knows_no_crawl_lets_one_worker_decide_whether_it_resumes(redis_server):
+    first, second = (SharedCrawl(redis_server.client(), "paper", name, 5.0) for name in "ab")
+    decider, waiter = first.join(), second.join()
+    assert (decider.first, decider.resumes) == (True, UNDECIDED)
+    assert (waiter.first, waiter.resumes) == (False, UNDECIDED)  # it waits for the answer
+    first.decide_resumes("run-7")
+    assert second.resumes() == "run-7"
+    assert (first.leave(), second.leave()) == ("left", "finished")
+    third = SharedCrawl(redis_server.client(), "paper", "c", 5.0).join()
+    assert (third.first, third.resumes) == (False, "")  # a finished crawl resumes nothing
 
 
 def test_a_crawls_keys_expire_two_leases_after_its_last_heartbeat(redis_server):

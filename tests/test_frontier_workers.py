@@ -2,7 +2,8 @@
 persistence) against one fixture site that answers every request after a delay: between them
 they store every article once, fetch every article page once, keep the site's concurrency
 limit, mark e-paper days complete, and stop by themselves; a worker killed with ``kill -9``
-midway loses nothing, and running the command again fetches no article again."""
+midway loses nothing, and running the command again fetches no article again; a Redis that
+loses its data midway stops the workers, and the next run resumes from the store."""
 
 from __future__ import annotations
 
@@ -111,3 +112,23 @@ def test_a_worker_killed_midway_loses_nothing(tmp_path, redis_server, family):
         assert article_hits(server, site) == []  # nothing was left to fetch
     assert stored(tmp_path) == (total, total, days)
     assert_crawl_finished(redis_server)
+
+
+def test_a_frontier_that_loses_its_data_midway_loses_no_article(tmp_path, redis_server):
+    site = trs_portal(200, per_page=20, first_day=date(2021, 1, 1), per_day=10)
+    with served(site, InFlight()) as server:
+        args = crawl_command(tmp_path, site, "paper", server.url, redis_server.uri, *SETTINGS)
+        workers = [start(args, tmp_path, f"worker{n}") for n in range(2)]
+        deadline = time.monotonic() + 60
+        while len(article_hits(server, site)) < 0.4 * len(site.article_paths):
+            assert time.monotonic() < deadline, "the crawl did not get going"
+            time.sleep(0.02)
+        redis_server.client().flushall()  # a restart without persistence
+        for process in workers:
+            assert process.wait(60) == 1  # each stops: its frontier is gone
+        assert "frontier_lost" in (tmp_path / "worker0.out").read_text()
+        assert stored(tmp_path)[0] < len(site.article_paths)
+        again = start(args, tmp_path, "again")
+        assert "status: ok" in finish(again, tmp_path, "again")
+    assert "resuming" in (tmp_path / "again.err").read_text()
+    assert stored(tmp_path)[:2] == (200, 200)

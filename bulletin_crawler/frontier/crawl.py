@@ -5,11 +5,17 @@ A worker renews its lease every third of ``BULLETIN_FRONTIER_LEASE``. One whose 
 (killed, frozen, cut off) is *reaped* by the next heartbeat of any worker: the requests it had
 taken go back to the queue, so a dead worker loses nothing while another lives. When the last
 worker leaves with the frontier empty, the crawl is finished and its keys are dropped (the
-seen-set lives exactly as long as its crawl). When every worker dies, the crawl is *abandoned*:
-a worker that starts within a lease joins it and carries on; after that, the next worker starts
-a new crawl, drops the old one's keys and says so (``abandoned``), and the spiders re-derive the
-unfinished work from the store — e-paper days not marked complete, failed pages, portals paging
-past known articles — as after a single crawl killed with ``kill -9``.
+seen-set lives exactly as long as its crawl).
+
+When every worker dies, the crawl is *abandoned*: a worker that starts within a lease joins it
+and carries on; after that, the next worker starts a new crawl and drops the old one's keys, and
+the new crawl *resumes*: its spiders re-derive the unfinished work from the store — e-paper days
+not marked complete, failed pages, portals paging past known articles — as after a single crawl
+killed with ``kill -9``. The decision belongs to the crawl, not to one worker (any worker may
+process a portal's list page), so it is kept with the site's note (``…:last``, field
+``resumes``) and every worker that joins reads it. A Redis that lost its data knows no crawl of
+the site at all: the first worker asks the store how the site's last crawl ended and records the
+answer (``?`` until then; the others wait for it).
 """
 
 from __future__ import annotations
@@ -28,19 +34,22 @@ LOST = -1  # what a script answers when its crawl is no longer the site's curren
 
 JOIN = LUA_COMMON + """
 local crawl = redis.call('GET', KEYS[1])
-local abandoned = ''
+local first = ''
 if not crawl then
   local last = redis.call('HMGET', KEYS[2], 'crawl', 'state')
+  local resumes = ''
   if last[1] and last[2] == 'running' then
-    abandoned = last[1]
-    drop(ARGV[2] .. ':' .. abandoned)
+    resumes = last[1]
+    drop(ARGV[2] .. ':' .. last[1])
+  elseif not last[1] then
+    resumes, first = '?', '1'
   end
   crawl = ARGV[1]
-  redis.call('HSET', KEYS[2], 'crawl', crawl, 'state', 'running')
+  redis.call('HSET', KEYS[2], 'crawl', crawl, 'state', 'running', 'resumes', resumes)
 end
 redis.call('SET', KEYS[1], crawl, 'PX', ARGV[4])
 redis.call('ZADD', ARGV[2] .. ':' .. crawl .. ':workers', now_ms() + tonumber(ARGV[4]), ARGV[3])
-return {crawl, abandoned}
+return {crawl, redis.call('HGET', KEYS[2], 'resumes') or '', first}
 """
 
 HEARTBEAT = LUA_COMMON + """
@@ -92,10 +101,14 @@ class FrontierLost(Exception):
     a new crawl began): the worker stops; the new crawl re-derives the work from the store."""
 
 
+UNDECIDED = "?"  # ``resumes`` while the first worker asks the store
+
+
 @dataclass(frozen=True)
 class Joined:
     crawl: str
-    abandoned: str  # id of an abandoned crawl this one replaces, or ""
+    resumes: str  # what this crawl resumes (an abandoned crawl, a run), "" or UNDECIDED
+    first: bool  # this Redis knew no crawl of the site: this worker decides ``resumes``
 
 
 class SharedCrawl:
@@ -110,11 +123,18 @@ class SharedCrawl:
 
     def join(self) -> Joined:
         """Join the site's current crawl, or start one."""
-        crawl, abandoned = self._scripts["join"](
+        crawl, resumes, first = self._scripts["join"](
             keys=[self.keys.current, self.keys.last],
             args=[uuid.uuid4().hex[:12], self.keys.site_base, self.worker, self.lease_ms])
         self.keys = CrawlKeys(self.keys.site, crawl.decode())
-        return Joined(self.keys.crawl, abandoned.decode())
+        return Joined(self.keys.crawl, resumes.decode(), bool(first))
+
+    def resumes(self) -> str:
+        """What this crawl resumes, as decided for every worker ("" for nothing)."""
+        return (self.server.hget(self.keys.last, "resumes") or b"").decode()
+
+    def decide_resumes(self, resumed: str) -> None:
+        self.server.hset(self.keys.last, "resumes", resumed)
 
     def heartbeat(self) -> int:
         """Renew this worker's lease and reap dead workers; returns how many requests went back

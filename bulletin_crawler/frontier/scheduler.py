@@ -14,6 +14,7 @@ held goes back to the queue when its lease lapses.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import os
@@ -27,7 +28,7 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.scheduler import Scheduler
 
-from bulletin_crawler.frontier.crawl import FrontierLost, SharedCrawl
+from bulletin_crawler.frontier.crawl import UNDECIDED, FrontierLost, Joined, SharedCrawl
 from bulletin_crawler.frontier.days import day_of, days_completed
 from bulletin_crawler.frontier.dupefilter import FrontierDupeFilter
 from bulletin_crawler.frontier.engine import EngineWaker, in_progress
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 POLL = 0.5  # seconds between looks at an empty shared queue
+LOST_REASON = "frontier_lost"  # the finish reason of a worker whose frontier failed
+DECISION_POLLS = 20  # looks (every POLL) for the first worker's answer whether the crawl resumes
 FRONTIER_ERRORS = (RedisError, FrontierLost)
 
 
@@ -69,19 +72,23 @@ class FrontierScheduler(Scheduler):
                    settings.getfloat("BULLETIN_FRONTIER_LEASE", 30.0),
                    settings.getfloat("BULLETIN_FRONTIER_ACK_INTERVAL", 1.0))
 
-    def open(self, spider: Spider) -> None:
+    def open(self, spider: Spider) -> Deferred[None]:
+        return deferred_from_coro(self._open(spider))
+
+    async def _open(self, spider: Spider) -> None:
         self.spider = spider
         self.crawl = SharedCrawl(self.server, spider.name, self.worker, self.lease)
         joined = self.crawl.join()
         logger.info("frontier: worker %s joined crawl %s of %s", self.worker, joined.crawl,
                     spider.name)
-        if joined.abandoned:
-            logger.warning("resuming: every worker of the frontier crawl %s of %s stopped "
-                           "before it was done; its unfinished work is re-derived from the store",
-                           joined.abandoned, spider.name)
+        resumes = await self._resumes(spider, joined)
+        if resumes:
+            logger.warning("resuming: the frontier crawl of %s before this one stopped before it "
+                           "was done (%s); its unfinished work is re-derived from the store",
+                           spider.name, resumes)
             if not getattr(spider, "resumed_from", None):
-                spider.resumed_from = {"frontier_crawl": joined.abandoned}  # type: ignore[attr-defined]
-            self.stats.set_value("bulletin/frontier/resumed_abandoned", 1)
+                spider.resumed_from = {"frontier_crawl": resumes}  # type: ignore[attr-defined]
+            self.stats.set_value("bulletin/frontier/resumed", 1)
         self.queue = FrontierQueue(self.server, spider, self.crawl.keys, self.worker)
         self.df = FrontierDupeFilter(self.server, self.crawl.keys.of("seen"),
                                      self.crawler.request_fingerprinter,
@@ -91,6 +98,33 @@ class FrontierScheduler(Scheduler):
             loop = create_looping_call(function)
             loop.start(interval, now=False)
             self.loops.append(loop)
+
+    async def _resumes(self, spider: Spider, joined: Joined) -> str:
+        """What the crawl resumes, the same answer for every worker (see :mod:`.crawl`)."""
+        if joined.first:
+            resumes = await self._lost_frontier(spider)
+            self.crawl.decide_resumes(resumes)
+            return resumes
+        resumes = joined.resumes
+        for _ in range(DECISION_POLLS):  # the first worker is asking the store
+            if resumes != UNDECIDED:
+                return resumes
+            await asyncio.sleep(POLL)
+            resumes = self.crawl.resumes()
+        return "an undecided crawl"  # the first worker did not answer: resume, never lose
+
+    async def _lost_frontier(self, spider: Spider) -> str:
+        """The run id of the site's last crawl when it stopped because its frontier was lost
+        (a Redis that came back empty remembers no crawl), else ""."""
+        client = store_client(self.crawler)
+        try:
+            last = await client.call(client.store.last_run, spider.name)
+        except Exception as error:  # noqa: BLE001 - a down database must not stop the crawl
+            logger.warning("frontier: previous crawl records unavailable: %s", error)
+            return ""
+        if last and last.get("finish_reason") == LOST_REASON:
+            return str(last.get("run_id") or "a run")
+        return ""
 
     # --- the queue ------------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
@@ -205,7 +239,7 @@ class FrontierScheduler(Scheduler):
         logger.error("frontier failed, closing this worker (what it holds goes back to the "
                      "queue when its lease lapses): %s", error)
         self.stats.set_value("bulletin/frontier/error", str(error)[:200])
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="frontier_lost"))
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=LOST_REASON))
 
     def close(self, reason: str) -> Deferred[None]:
         return deferred_from_coro(self._close())
