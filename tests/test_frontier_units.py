@@ -29,7 +29,7 @@ from bulletin_crawler.runner import CrawlInputError, check_frontier, project_set
 from bulletin_crawler.settings import BULLETIN_FRONTIER_LEASE
 
 from .conftest import run_bulletin
-from .frontier.fixtures import redis_server  # noqa: F401 - a fixture
+from .frontier.fixtures import redis_server_fixture  # noqa: F401 - the redis_server fixture
 from .frontier.redis_server import free_port
 
 DAY = date(2021, 1, 5)
@@ -239,7 +239,7 @@ def test_the_sites_delay_holds_across_workers(redis_server):
                                           withscores=True)
     granted = sorted(deadline - 5000 for _lease, deadline in leases)  # on the Redis clock, ms
     assert len(granted) == 8
-    assert min(later - earlier for earlier, later in zip(granted, granted[1:])) >= 50
+    assert min(later - earlier for earlier, later in zip(granted, granted[1:], strict=False)) >= 50
 
 
 def test_a_retry_after_holds_every_worker_back(redis_server):

@@ -17,7 +17,7 @@ import pytest
 
 from .faults.server import FaultServer, Slow, Status
 from .faults.sites import GeneratedSite, founder_epaper, trs_portal
-from .frontier.fixtures import redis_server  # noqa: F401 - a fixture
+from .frontier.fixtures import redis_server_fixture  # noqa: F401 - the redis_server fixture
 from .frontier.inflight import InFlight, counted
 from .frontier.redis_server import RedisServer
 from .frontier.workers import crawl_command, finish, start, stored
@@ -55,7 +55,8 @@ def crawl_together(tmp_path: Path, site: GeneratedSite, redis: RedisServer
 def holds_requests(redis: RedisServer, pid: int) -> bool:
     """Whether the worker with this process id has taken requests it has not acknowledged."""
     client = redis.client()
-    return any(client.hlen(key) for key in client.keys(f"bulletin:frontier:paper:*:taken:*:{pid}:*"))
+    keys = client.keys(f"bulletin:frontier:paper:*:taken:*:{pid}:*")
+    return any(client.hlen(key) for key in keys)
 
 
 def assert_crawl_finished(redis: RedisServer) -> None:

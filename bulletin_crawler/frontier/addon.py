@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 FRONTIER = "bulletin_crawler.frontier"
-# Redis answers within milliseconds; a worker must not hang for scrapy-redis's 30 s when it is gone.
+# Redis answers within milliseconds: a worker must not hang for scrapy-redis's 30 s when it is
+# gone.
 REDIS_PARAMS = {"socket_timeout": 10, "socket_connect_timeout": 5, "retry_on_timeout": True}
 
 

@@ -108,10 +108,11 @@ class FrontierScheduler(Scheduler):
         resumes = joined.resumes
         for _ in range(DECISION_POLLS):  # the first worker is asking the store
             if resumes != UNDECIDED:
-                return resumes
+                break
             await asyncio.sleep(POLL)
             resumes = self.crawl.resumes()
-        return "an undecided crawl"  # the first worker did not answer: resume, never lose
+        # the first worker did not answer: resume, which never loses anything
+        return "an undecided crawl" if resumes == UNDECIDED else resumes
 
     async def _lost_frontier(self, spider: Spider) -> str:
         """The run id of the site's last crawl when it stopped because its frontier was lost

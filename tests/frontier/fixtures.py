@@ -11,8 +11,8 @@ import pytest
 from .redis_server import RedisServer, redis_server_path
 
 
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
+@pytest.fixture(name="redis_server")
+def redis_server_fixture() -> Iterator[RedisServer]:
     if redis_server_path() is None:
         if os.environ.get("CI") == "true":
             pytest.fail("redis-server is missing; .ci/run installs it (apt-get install "
