@@ -2,7 +2,8 @@
 
 One site has at most one current crawl, ``bulletin:frontier:SITE:crawl`` (its id, a lease that
 live workers keep renewing), and a note of the last one, ``…:last`` (``state`` running or
-finished: a crawl whose workers all died is still ``running`` with no lease — *abandoned*).
+finished: a crawl whose workers all died is still ``running`` with no lease — *abandoned*;
+``resumes``: what the current crawl resumes, the same answer for all its workers).
 A crawl's own keys hang under ``bulletin:frontier:SITE:CRAWL:``:
 
 ========== =========================================================================
