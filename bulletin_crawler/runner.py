@@ -51,7 +51,8 @@ def parse_settings(pairs: list[str]) -> dict[str, str]:
 
 
 def project_settings(store: str | None = None, sites: str | None = None,
-                     overrides: dict[str, Any] | None = None) -> Any:
+                     overrides: dict[str, Any] | None = None, frontier: str | None = None
+                     ) -> Any:
     """The project's Scrapy settings with the command line's choices on top."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "bulletin_crawler.settings")
     from scrapy.utils.project import get_project_settings
@@ -61,6 +62,8 @@ def project_settings(store: str | None = None, sites: str | None = None,
         settings.set("BULLETIN_STORE", store, priority="cmdline")
     if sites:
         settings.set("BULLETIN_SITES", sites, priority="cmdline")
+    if frontier:
+        settings.set("BULLETIN_FRONTIER", frontier, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
 
@@ -81,6 +84,7 @@ def run_crawl(key: str, spider_args: dict[str, Any], settings: Any) -> CrawlResu
         spidercls(**spider_args)  # bad dates fail here, before the reactor starts
     except (TypeError, ValueError) as error:
         raise CrawlInputError(str(error)) from None
+    check_frontier(settings.get("BULLETIN_FRONTIER"))
     uri = settings.get("BULLETIN_STORE")
     journal = settings.get("BULLETIN_JOURNAL_DIR")
     store = open_store(uri, batch_size=settings.getint("BULLETIN_STORE_BATCH_SIZE"),
@@ -98,6 +102,20 @@ def run_crawl(key: str, spider_args: dict[str, Any], settings: Any) -> CrawlResu
     if status != "ok" and not reasons:
         reasons = [f"finish reason {stats.get('finish_reason', 'did not start')}"]
     return CrawlResult(stats, uri, status, reasons)
+
+
+def check_frontier(uri: str | None) -> None:
+    """A malformed frontier URI is bad input; a Redis that does not answer is reported like an
+    unreachable store (``FrontierUnavailable``)."""
+    if not uri:
+        return
+    from bulletin_crawler.frontier.uri import check_reachable, check_uri
+
+    try:
+        check_uri(uri)
+    except ValueError as error:
+        raise CrawlInputError(str(error)) from None
+    check_reachable(uri)
 
 
 def count_documents(uri: str) -> str:

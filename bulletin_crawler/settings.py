@@ -155,3 +155,14 @@ BULLETIN_CONSOLE_PORT = int(os.environ.get("BULLETIN_CONSOLE_PORT", "8080"))
 BULLETIN_CONSOLE_TOKEN = os.environ.get("BULLETIN_CONSOLE_TOKEN", "")
 BULLETIN_CONSOLE_USER = os.environ.get("BULLETIN_CONSOLE_USER", "")
 BULLETIN_CONSOLE_PASSWORD = os.environ.get("BULLETIN_CONSOLE_PASSWORD", "")
+
+# --- shared crawl frontier: many workers, one crawl (docs/scaling.md) -------------------------
+# redis://HOST:PORT/DB: every worker of a site started with it pulls from the site's one shared
+# queue in Redis (scrapy-redis); empty: the process crawls alone. The add-on turns it into the
+# frontier's scheduler, duplicate filter, politeness middleware and idle close.
+BULLETIN_FRONTIER = os.environ.get("BULLETIN_FRONTIER", "")
+BULLETIN_FRONTIER_IDLE_CLOSE = 10.0  # seconds the frontier stays empty before a worker stops
+BULLETIN_FRONTIER_LEASE = 30.0  # seconds of silence after which a worker's requests are requeued
+BULLETIN_FRONTIER_ACK_INTERVAL = 1.0  # seconds between acknowledgements, each after a store flush
+BULLETIN_FRONTIER_POLITENESS_WAIT = 300.0  # seconds a request may wait for a slot of its site
+ADDONS = {"bulletin_crawler.frontier.addon.FrontierAddon": 0}

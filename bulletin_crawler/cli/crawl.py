@@ -42,6 +42,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                             "given up on")
     crawl.add_argument("--refresh-days", type=int, metavar="N",
                        help="e-papers: walk the last N days again for corrections (default 2)")
+    crawl.add_argument("--frontier", metavar="redis://HOST:PORT/DB",
+                       help="share the site's crawl with every worker started with the same "
+                            "frontier (else $BULLETIN_FRONTIER; see docs/scaling.md)")
     common_options(crawl)
     crawl.set_defaults(run=run_crawl_command)
     demo = commands.add_parser("demo", help="crawl the bundled sample e-paper served on 127.0.0.1")
@@ -89,8 +92,8 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     except CrawlInputError as error:
         print(f"bulletin crawl: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return crawl_and_report(args.site, spider_args, project_settings(args.store, args.sites,
-                                                                     overrides))
+    return crawl_and_report(args.site, spider_args, project_settings(
+        args.store, args.sites, overrides, frontier=args.frontier))
 
 
 def run_demo(args: argparse.Namespace) -> int:

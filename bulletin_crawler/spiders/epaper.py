@@ -8,12 +8,13 @@ and article pages already stored are not requested, except within ``refresh_days
 has been fetched and every article has left the item pipelines (stored, or merged as a
 duplicate); its mark is queued in the store's write buffer *behind* those articles, so a crawl
 killed at any moment never leaves a day recorded whose articles were not written. A page that
-failed keeps its day open (the next run walks it again) until its attempts are used up.
+failed keeps its day open (the next run walks it again) until its attempts are used up. Which
+pages of a day are open is the day tracker's business (:mod:`bulletin_crawler.frontier.days`):
+in this process, or counted by the shared frontier when many workers split the days.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,6 +25,7 @@ from scrapy import signals
 from bulletin_crawler.contract import Article
 from bulletin_crawler.extraction import epaper
 from bulletin_crawler.extraction.dates import today_shanghai
+from bulletin_crawler.frontier.days import DayTracker, LocalDayTracker, day_tracker
 from bulletin_crawler.pipelines.store_client import store_client
 from bulletin_crawler.pipelines.validate import ArticleRejected
 from bulletin_crawler.spiders.base import SiteSpider
@@ -45,9 +47,7 @@ class EpaperSpider(SiteSpider):
                  **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.refresh_from = today_shanghai() - timedelta(days=int(refresh_days) - 1)
-        self.seen_pages: dict[date, set[str]] = defaultdict(set)
-        self.open_pages: dict[date, set[str]] = defaultdict(set)
-        self.failed_days: set[date] = set()
+        self.day_tracker: DayTracker = LocalDayTracker(self.day_complete)
         self.walked: set[date] = set()
         self.limits = Limits()
 
@@ -55,6 +55,7 @@ class EpaperSpider(SiteSpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.limits = Limits.from_settings(crawler.settings)
+        spider.day_tracker = day_tracker(crawler, spider.day_complete)
         crawler.signals.connect(spider.item_done, signal=signals.item_scraped)
         crawler.signals.connect(spider.item_done, signal=signals.item_dropped)
         crawler.signals.connect(spider.item_done, signal=signals.item_error)
@@ -93,8 +94,7 @@ class EpaperSpider(SiteSpider):
     def page_request(self, url: str, day: date, callback: Any, kind: str, **meta: Any
                      ) -> scrapy.Request:
         """A request of one issue day; the day is finished when none of its pages is open."""
-        self.seen_pages[day].add(url)
-        self.open_pages[day].add(url)
+        self.day_tracker.opened(day, url)
         return self.request(url, callback, kind, meta={"issue_day": day, "tracked_url": url,
                                                        **meta})
 
@@ -117,7 +117,7 @@ class EpaperSpider(SiteSpider):
             self.crawler.stats.inc_value("bulletin/layout_pages_failed")
             self.crawler.stats.inc_value("bulletin/parse_errors")
             if not self.page_failed(response.request, "parse_error", str(error)):
-                self.failed_days.add(day)
+                self.day_tracker.failed(day)
             return []
         self.crawler.stats.inc_value("bulletin/layout_pages")
         if self.article_key(response.url) in self.attempts:
@@ -126,14 +126,14 @@ class EpaperSpider(SiteSpider):
                                      response.url)
         articles = self.limits.links(self, layout.articles, response.url)
         if len(editions) + len(articles) < len(layout.editions) + len(layout.articles):
-            self.failed_days.add(day)  # capped: the day is walked again next time
+            self.day_tracker.failed(day)  # capped: the day is walked again next time
         requests = [self.page_request(url, day, self.parse_layout, "layout",
                                       handle_httpstatus_list=[404])
-                    for url in editions if url not in self.seen_pages[day]]
+                    for url in editions if not self.day_tracker.requested(day, url)]
         recheck = day >= self.refresh_from
         known = set() if recheck else await self.known(articles)
         for url in self.skip_given_up(articles):
-            if url in self.seen_pages[day]:
+            if self.day_tracker.requested(day, url):
                 continue
             if self.article_key(url) in known:
                 self.crawler.stats.inc_value("bulletin/skipped_known")
@@ -143,7 +143,7 @@ class EpaperSpider(SiteSpider):
             request.cb_kwargs["edition"] = layout.edition
             requests.append(request)
         if not self.limits.room_for(self, len(requests)):
-            self.failed_days.add(day)
+            self.day_tracker.failed(day)
             return []
         return requests
 
@@ -172,23 +172,15 @@ class EpaperSpider(SiteSpider):
             self.page_done(meta, failed=lost and not self.gave_up(url))
 
     def page_done(self, meta: dict[str, Any], failed: bool = False) -> None:
-        """A day with no open page is over: its page sets are dropped (memory stays flat however
-        many days a crawl walks) and, unless a page failed, it is recorded complete — behind
+        """A page of a day is done; a failed one keeps its day open."""
+        self.day_tracker.done(meta["issue_day"], meta["tracked_url"], failed)
+
+    def day_complete(self, day: date) -> None:
+        """Every page of ``day`` is done and none failed: the day is recorded as walked, behind
         its articles in the store's write buffer."""
-        day = meta["issue_day"]
-        if failed:
-            self.failed_days.add(day)
-        if day not in self.open_pages:
-            return
-        self.open_pages[day].discard(meta["tracked_url"])
-        if self.open_pages[day]:
-            return
-        self.open_pages.pop(day, None)
-        self.seen_pages.pop(day, None)
-        if day not in self.failed_days:
-            client = store_client(self.crawler)
-            client.submit(client.store.mark_days, self.site.key, [day.isoformat()])
-            self.crawler.stats.inc_value("bulletin/days_completed")
+        client = store_client(self.crawler)
+        client.submit(client.store.mark_days, self.site.key, [day.isoformat()])
+        self.crawler.stats.inc_value("bulletin/days_completed")
 
 
 class FounderEnpSpider(EpaperSpider):
