@@ -28,9 +28,9 @@ def serve():
 def run_bulletin(*args: str, cwd: Path, env: dict[str, str] | None = None,
                  check: bool = True) -> subprocess.CompletedProcess[str]:
     """The ``bulletin`` command as a user runs it, in its own process."""
-    # an operator's own store, sites or journal never leak into a test's crawl
+    # an operator's own store, sites, journal, frontier… never leak into a test's crawl
     inherited = {name: value for name, value in os.environ.items()
-                 if name not in ("BULLETIN_STORE", "BULLETIN_SITES", "BULLETIN_JOURNAL_DIR")}
+                 if not name.startswith("BULLETIN_")}
     full_env = {**inherited, "PYTHONUTF8": "1", **(env or {})}
     result = subprocess.run([sys.executable, "-m", "bulletin_crawler.cli", *args], cwd=cwd,
                             env=full_env, capture_output=True, text=True, timeout=300)

@@ -77,9 +77,12 @@ def test_two_workers_split_an_epaper_backfill_and_fetch_each_page_once(tmp_path,
 
 
 def test_two_workers_split_a_portal_and_fetch_each_page_once(tmp_path, redis_server):
-    site = trs_portal(160, per_page=20, first_day=date(2021, 1, 1), per_day=10)
+    site = trs_portal(160, per_page=20, first_day=date(2021, 1, 1), per_day=10,
+                      reposts_every=5)
     outputs, hits, peak = crawl_together(tmp_path, site, redis_server)
-    assert stored(tmp_path)[:2] == (160, 160)
+    # an exact repost fetched by the other worker is still one story (ids come from the text)
+    exact = len(list(site.reposts)[1::2])
+    assert stored(tmp_path)[:2] == (160 - exact, 160 - exact) and exact > 0
     assert sorted(hits) == sorted(site.article_paths)
     assert 0 < peak <= LIMIT
     assert all(int(PAGES.search(out)[1]) > 0 for out in outputs)

@@ -96,3 +96,17 @@ def test_a_killed_portal_crawl_loses_nothing(tmp_path):
     assert (stored, distinct) == (600, 600) and first_status == "interrupted"
     assert "resuming" in again.stderr
     assert len(refetched) == len(set(refetched)) == 600 - stored_then  # each missing one, once
+
+
+def test_a_portal_crawl_stopped_early_pages_on_next_time(tmp_path):
+    """A crawl closed before the end (here by CLOSESPIDER_PAGECOUNT; Ctrl-C closes the same way)
+    leaves deeper list pages unread: the next run pages past known articles to find them."""
+    site = trs_portal(100, per_page=20, first_day=date(2021, 1, 1), per_day=5)
+    with FaultServer(site.routes) as server:
+        args = command(tmp_path, site, "portal", server.url)
+        first = run_bulletin(*args, "-s", "CLOSESPIDER_PAGECOUNT=30", cwd=tmp_path, check=False)
+        assert "finish reason: closespider_pagecount" in first.stdout
+        again = run_bulletin(*args, cwd=tmp_path)
+    stored, distinct, _, _ = counts(tmp_path)
+    assert (stored, distinct) == (100, 100)
+    assert "resuming" in again.stderr and "stopped early (closespider_pagecount)" in again.stderr

@@ -62,8 +62,9 @@ class RunRecorder:
         except Exception as error:  # noqa: BLE001 - a down database must not stop the crawl
             logger.warning("previous crawl records unavailable: %s", short_error(error))
             previous = None
-        if previous and previous["status"] in ("interrupted", "running"):
-            await self._previous_interrupted(spider, previous)
+        if previous and (previous["status"] in ("interrupted", "running")
+                         or previous.get("finish_reason") not in (None, "finished")):
+            await self._previous_unfinished(spider, previous)
         self.run.update(site=spider.name, status="running", heartbeat_at=self.run["started_at"],
                         stale_after=3 * self.heartbeat_interval + 30, host=socket.gethostname(),
                         pid=os.getpid(), args=_args(spider))
@@ -80,18 +81,22 @@ class RunRecorder:
             self.beat = create_looping_call(self._heartbeat)
             self.beat.start(self.heartbeat_interval, now=False)
 
-    async def _previous_interrupted(self, spider: Spider, previous: dict[str, Any]) -> None:
+    async def _previous_unfinished(self, spider: Spider, previous: dict[str, Any]) -> None:
+        """The last crawl did not walk everything: killed (``interrupted``), or closed before
+        the end (Ctrl-C's ``shutdown``, a ``closespider_*`` bound, a lost frontier)."""
         if previous["status"] == "running":  # alive elsewhere: two crawls of one site
             logger.warning("another crawl of %s is running (started %s on %s, pid %s)",
                            spider.name, previous.get("started_at"), previous.get("host"),
                            previous.get("pid"))
             return
-        logger.warning("resuming: the crawl of %s started %s was interrupted", spider.name,
-                       previous.get("started_at"))
+        how = ("was interrupted" if previous["status"] == "interrupted"
+               else f"stopped early ({previous.get('finish_reason')})")
+        logger.warning("resuming: the crawl of %s started %s %s", spider.name,
+                       previous.get("started_at"), how)
         spider.resumed_from = previous  # type: ignore[attr-defined]
         self.run["resumed_from"] = previous.get("run_id")
         self.crawler.stats.set_value("bulletin/resumed", 1)
-        if previous.get("run_id"):
+        if previous["status"] == "interrupted" and previous.get("run_id"):
             client = store_client(self.crawler)
             await client.call(client.store.update_run, previous["run_id"],
                               {"status": "interrupted"})

@@ -43,8 +43,8 @@ class Limits:
     def room_for(self, spider: scrapy.Spider, count: int) -> bool:
         """Whether ``count`` more requests fit in the scheduler."""
         stats = spider.crawler.stats
-        queued = (stats.get_value("scheduler/enqueued", 0) or 0) - (
-            stats.get_value("scheduler/dequeued", 0) or 0)
+        scheduler = spider.crawler.engine.scheduler  # Scrapy's, or the shared frontier's
+        queued = len(scheduler) if scheduler is not None else 0  # type: ignore[arg-type]
         if queued + count <= self.max_queued:
             return True
         stats.inc_value("bulletin/capped/queue", count)

@@ -55,7 +55,7 @@ class ListingSpider(SiteSpider):
         self.resume = bool(self.resumed_from or failed_lists)
         if self.resume and not self.full:
             self.logger.warning("resuming: %s; paging past known articles to the cutoff this time",
-                                "the last crawl was interrupted" if self.resumed_from
+                                "the last crawl did not finish" if self.resumed_from
                                 else f"{len(failed_lists)} list pages failed before")
         for failure in self.retries:
             if failure["kind"] == "article":
