@@ -25,12 +25,17 @@ def serve():
     return serve_directory
 
 
+# What an operator's shell may set that would point a test's crawl at real data or services.
+OPERATOR_ENV = ("BULLETIN_STORE", "BULLETIN_SITES", "BULLETIN_JOURNAL_DIR", "BULLETIN_FRONTIER",
+                "BULLETIN_CONTACT", "BULLETIN_ALERT_SMTP_PASSWORD",
+                "BULLETIN_ALERT_WEBHOOK_TOKEN")
+
+
 def run_bulletin(*args: str, cwd: Path, env: dict[str, str] | None = None,
                  check: bool = True) -> subprocess.CompletedProcess[str]:
     """The ``bulletin`` command as a user runs it, in its own process."""
-    # an operator's own store, sites, journal, frontier… never leak into a test's crawl
-    inherited = {name: value for name, value in os.environ.items()
-                 if not name.startswith("BULLETIN_")}
+    # an operator's own store, sites, journal or frontier never leak into a test's crawl
+    inherited = {name: value for name, value in os.environ.items() if name not in OPERATOR_ENV}
     full_env = {**inherited, "PYTHONUTF8": "1", **(env or {})}
     result = subprocess.run([sys.executable, "-m", "bulletin_crawler.cli", *args], cwd=cwd,
                             env=full_env, capture_output=True, text=True, timeout=300)

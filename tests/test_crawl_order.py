@@ -9,6 +9,7 @@ uncredited same-day copy of another paper story.
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,11 @@ def every_order(tmp_path_factory) -> dict[tuple[str, ...], dict[str, dict[str, A
     from bulletin_crawler.demo.server import serve_directory
 
     folder = tmp_path_factory.mktemp("orders")
-    return {order: comparable(crawl_in_order(folder, order, serve_directory))
-            for order in itertools.permutations(SITES)}
+    orders = list(itertools.permutations(SITES))
+    with ThreadPoolExecutor(max_workers=3) as pool:  # each order in its own store and servers
+        results = pool.map(lambda order: comparable(crawl_in_order(folder, order,
+                                                                   serve_directory)), orders)
+        return dict(zip(orders, results, strict=True))
 
 
 def test_every_crawl_order_gives_the_same_documents(every_order):
