@@ -120,8 +120,10 @@ def test_a_journal_is_only_replayed_into_its_own_store(serve, tmp_path):
     assert "stored 6" in summary
     assert journal_file.read_text(encoding="utf-8") == kept  # untouched, still for MongoDB
     assert {path.name for path in (tmp_path / "journal").iterdir()} == {journal_file.name}
+    foreign = Journal.for_store(tmp_path / "journal", other)  # copied by hand under its name
+    (tmp_path / "journal" / f"{foreign.prefix}.1.copied.jsonl").write_text(kept, encoding="utf-8")
     with pytest.raises(ValueError, match="holds writes for mongodb://"):
-        Journal(journal_file, store_identity(other)).read()
+        foreign.read()
 
 
 def test_stored_documents_satisfy_the_validator_and_use_bson_dates(serve, tmp_path,

@@ -188,7 +188,7 @@ class SiteSpider(scrapy.Spider):
         client = store_client(self.crawler)
         client.submit(client.store.record_failure, self.site.key, url, key, kind, reason,
                       now_iso(), {name: str(value) if isinstance(value, date) else value
-                                  for name, value in meta.items()})
+                                  for name, value in meta.items()}, attempts)
         self.crawler.stats.inc_value(f"bulletin/failed/{reason}")
         exhausted = attempts >= self.max_attempts
         if exhausted:

@@ -71,6 +71,7 @@ class Candidate:
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER = 30.0  # seconds a failed database is left alone before it is tried again
+PENDING_DOCS_KEPT = 2000  # documents held in memory beyond the write buffer during an outage
 
 
 @dataclass(frozen=True)
@@ -100,13 +101,17 @@ class ArticleStore(ABC):
         self._pending_hashes: dict[str, str] = {}
         self._pending_bands: dict[str, list[str]] = defaultdict(list)
         self._pending_docs: dict[str, dict[str, Any]] = {}
+        # small facts of pending documents, kept when a long outage trims the documents
+        self._pending_prints: dict[str, tuple[dict[str, Any], str | None]] = {}
+        self._pending_content: dict[str, str] = {}
         self._pending_reroots: dict[str, str] = {}
+        self.rejected = 0  # writes the database refused as they are (set aside, not retried)
 
     # --- reads ---------------------------------------------------------------------------------
     def match(self, url_key: str, content_hash: str) -> Match | None:
         doc_id = self._pending_urls.get(url_key)
         if doc_id is not None:
-            return Match(doc_id, self._pending_docs.get(doc_id, {}).get("content_hash")
+            return Match(doc_id, self._pending_content.get(doc_id)
                          or self._read(self._stored_hash, None, doc_id), "url")
         found = self._read(self._match_url, None, url_key)
         if found is not None:
@@ -122,8 +127,8 @@ class ArticleStore(ABC):
         found = {candidate.id: candidate for candidate in self._read(self._near_stored, [], bands)}
         for band in bands:
             for doc_id in self._pending_bands.get(band, ()):
-                doc = self._pending_docs[doc_id]
-                found[doc_id] = Candidate(doc_id, doc["fingerprint"], doc.get("duplicate_of"))
+                marks, duplicate_of = self._pending_prints[doc_id]
+                found[doc_id] = Candidate(doc_id, marks, duplicate_of)
         return [Candidate(c.id, c.fingerprint, self._root_now(c.id, c.duplicate_of))
                 for c in found.values()]
 
@@ -201,9 +206,9 @@ class ArticleStore(ABC):
         self._queue(MarkDays(site, list(days)))
 
     def record_failure(self, site: str, url: str, url_key: str, kind: str, reason: str,
-                       at: str, meta: dict[str, Any] | None = None) -> None:
-        """Remember a page that produced no article (one more attempt of it)."""
-        self._queue(RecordFailure(site, url_key, url, kind, reason, at, meta or {}))
+                       at: str, meta: dict[str, Any] | None = None, attempts: int = 1) -> None:
+        """Remember a page that produced no article, at its ``attempts``-th attempt."""
+        self._queue(RecordFailure(site, url_key, url, kind, reason, at, meta or {}, attempts))
 
     def clear_failures(self, url_keys: list[str]) -> None:
         """Forget failures of pages that are now stored or known to be unchanged."""
@@ -217,70 +222,136 @@ class ArticleStore(ABC):
                 if (doc.get("duplicate_of") == op.old or doc["id"] == op.old) \
                         and doc["id"] != op.new:
                     doc["duplicate_of"] = op.new
+            for doc_id, (marks, duplicate_of) in self._pending_prints.items():
+                if (duplicate_of == op.old or doc_id == op.old) and doc_id != op.new:
+                    self._pending_prints[doc_id] = (marks, op.new)
         elif isinstance(op, Upsert):
             doc = op.doc
             self._pending_docs[doc["id"]] = doc
+            self._pending_content[doc["id"]] = doc["content_hash"]
             for key in doc["url_keys"]:
                 self._pending_urls[key] = doc["id"]
             self._pending_hashes[doc["content_hash"]] = doc["id"]
-            for band in (doc.get("fingerprint") or {}).get("bands", ()):
-                self._pending_bands[band].append(doc["id"])
+            if doc.get("fingerprint"):
+                self._pending_prints[doc["id"]] = (doc["fingerprint"], doc.get("duplicate_of"))
+                for band in doc["fingerprint"].get("bands", ()):
+                    self._pending_bands[band].append(doc["id"])
 
     def flush(self) -> int:
         """Write everything buffered; returns how many operations were written. When the
-        database refuses them they go to the journal (or, without one, stay buffered and the
-        error is raised)."""
+        database is down they go to the journal (or, without one, stay buffered and the error
+        is raised); a write it refuses as it is (bad data, not an outage) is set aside and
+        logged, and the rest of the batch still goes through."""
         ops = self._ops
         if not ops:
             return 0
         if self.journal is not None and time.monotonic() < self._offline_until:
             self._to_journal(ops)
             return 0
-        try:
-            self._write(ops)
-        except Exception as error:
-            if self.journal is None:
-                raise  # the operations stay buffered for the next flush
-            self._went_offline(error)
-            self._to_journal(ops)
-            return 0
+        left = self._write_batch(ops)  # without a journal an outage raises: ops stay buffered
+        if left:
+            self._to_journal(left)
+            return len(ops) - len(left)
         self._ops = []
-        if self.waiting():  # the database is back: send what waited for it
+        if self.journal is not None and self.journal.files():  # back: send what waited
             self.replay()
-        if not self.waiting():  # journaled writes stay visible until they reach the database
+        if self.journal is None or not self.journal.files():
+            # journaled writes stay visible until they reach the database
             for pending in (self._pending_urls, self._pending_hashes, self._pending_bands,
-                            self._pending_docs, self._pending_reroots):
+                            self._pending_docs, self._pending_prints, self._pending_content,
+                            self._pending_reroots):
                 pending.clear()
         return len(ops)
+
+    def _write_batch(self, ops: list[Operation]) -> list[Operation]:
+        """Write ``ops``; returns those left unwritten because the database is down (none
+        without a journal: the error is raised). A batch the database refuses for its data is
+        written one operation at a time, and each refused one set aside."""
+        try:
+            self._write(ops)
+            return []
+        except Exception as error:
+            if self.is_outage(error):
+                if self.journal is None:
+                    raise
+                self._went_offline(error)
+                return ops
+            if len(ops) == 1:
+                self._reject(ops[0], error)
+                return []
+        for index, op in enumerate(ops):
+            try:
+                self._write([op])
+            except Exception as error:
+                if self.is_outage(error):
+                    if self.journal is None:
+                        raise
+                    self._went_offline(error)
+                    return ops[index:]
+                self._reject(op, error)
+        return []
+
+    def is_outage(self, error: BaseException) -> bool:
+        """Whether an error means "the database is not there now" (try again later), rather
+        than "it will never take this write"."""
+        return True
+
+    def _reject(self, op: Operation, error: BaseException) -> None:
+        """A write the database refuses as it is: set aside (journal folder, ``rejected``),
+        logged, and its page remembered as failed so a later run fetches it again."""
+        self.rejected += 1
+        where = self.journal.set_aside([op], "rejected") if self.journal is not None else None
+        logger.error("store refused a write (%s): %s%s", short_error(error), _describe(op),
+                     f"; kept in {where}" if where else "")
+        if isinstance(op, Upsert):
+            doc = op.doc
+            failure = RecordFailure(doc.get("site", ""), doc["url_keys"][0], doc["url"],
+                                    "article", "store_error", doc.get("updated_at") or "", {})
+            try:
+                self._write([failure])
+            except Exception as failed:  # noqa: BLE001 - the log line above still says it
+                logger.error("could not record the refused write as a failed page: %s",
+                             short_error(failed))
 
     def _to_journal(self, ops: list[Operation]) -> None:
         assert self.journal is not None
         self.journal.append(ops)
         self._ops = []
+        self._trim_pending()
         logger.warning("%d writes kept in %s until the store is back", len(ops),
                        self.journal.path)
+
+    def _trim_pending(self) -> None:
+        """During a long outage keep only the newest documents in memory: what is journaled is
+        on disk, a story read again from the buffer's small indexes is merged on write."""
+        excess = len(self._pending_docs) - PENDING_DOCS_KEPT
+        if excess > 0:
+            for doc_id in list(self._pending_docs)[:excess]:
+                del self._pending_docs[doc_id]
 
     def replay(self) -> int:
         """Write the journal's operations (on open and on close); returns how many."""
         if self.journal is None:
             return 0
-        ops = self.journal.read()
-        if not ops:
-            return 0
         try:
-            self._write(ops)
+            written = self.journal.replay(self._replay_batch)
         except Exception as error:  # noqa: BLE001 - still down: they stay in the journal
             self._went_offline(error)
-            for op in ops:  # but every read sees them
+            for op in self.journal.read():  # but every read sees them
                 self._index(op)
             return 0
-        self.journal.clear()
-        logger.info("replayed %d journaled writes from %s", len(ops), self.journal.path)
-        return len(ops)
+        if written:
+            logger.info("replayed %d journaled writes into the store", written)
+        return written
+
+    def _replay_batch(self, ops: list[Operation]) -> None:
+        left = self._write_batch(ops)
+        if left:
+            raise StoreError(f"{len(left)} journaled writes could not be replayed yet")
 
     def waiting(self) -> int:
         """How many writes wait in the journal for the database to come back."""
-        return len(self.journal) if self.journal else 0
+        return len(self.journal) if self.journal is not None else 0
 
     def close(self) -> None:
         try:
@@ -406,6 +477,12 @@ class ArticleStore(ABC):
     @abstractmethod
     def sites(self) -> list[str]:
         """The site keys that have documents in the store."""
+
+
+def _describe(op: Operation) -> str:
+    if isinstance(op, Upsert):
+        return f"document {op.doc.get('id')} of {op.doc.get('url')}"
+    return type(op).__name__
 
 
 def short_error(error: BaseException) -> str:

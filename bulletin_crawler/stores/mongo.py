@@ -16,7 +16,13 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, DeleteMany, MongoClient, UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import CollectionInvalid, PyMongoError
+from pymongo.errors import (
+    CollectionInvalid,
+    ConnectionFailure,
+    ExecutionTimeout,
+    PyMongoError,
+    WriteConcernError,
+)
 from pymongo.uri_parser import parse_uri
 
 from bulletin_crawler.canonical import merge_documents
@@ -197,6 +203,12 @@ class MongoStore(MongoBrowse, ArticleStore):
         return sorted(self.articles.distinct("site"))
 
     # --- writes --------------------------------------------------------------------------------
+    def is_outage(self, error: BaseException) -> bool:
+        """Connection trouble, timeouts and a merge that kept racing: try again later. A
+        validation error, a duplicate key or a document BSON cannot hold: never."""
+        return isinstance(error, (ConnectionFailure, ExecutionTimeout, WriteConcernError,
+                                  MergeRaced))
+
     def _write(self, ops: list[Operation]) -> None:
         """Failures first, then the articles and re-rootings in their order (the articles clear
         their own failures), then day marks: a batch that fails half-way has recorded no day
@@ -255,7 +267,7 @@ class MongoStore(MongoBrowse, ArticleStore):
                 upsert=not raw)
             if replaced.matched_count or replaced.upserted_id is not None:
                 return
-        raise PyMongoError(f"story {doc['id']} kept changing under {MERGE_ATTEMPTS} merges")
+        raise MergeRaced(f"story {doc['id']} kept changing under {MERGE_ATTEMPTS} merges")
 
     def _start_run(self, run: dict[str, Any]) -> None:
         self.runs.insert_one({"_id": run["run_id"], **to_bson(dict(run), _RUN_DATES)})
@@ -291,7 +303,7 @@ def _failure_request(op: RecordFailure) -> UpdateOne:
                                "kind": op.kind, "reason": op.reason, "last_failed_at": at,
                                "meta": op.meta},
                       "$setOnInsert": {"first_failed_at": at},
-                      "$inc": {"attempts": 1}}, upsert=True)
+                      "$max": {"attempts": op.attempts}}, upsert=True)
 
 
 def _cleared_keys(op: Operation) -> list[str]:

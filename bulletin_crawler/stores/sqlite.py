@@ -170,10 +170,10 @@ class SQLiteStore(SQLiteBrowse, ArticleStore):
     def _near_stored(self, bands: list[str]) -> list[Candidate]:
         marks = ",".join("?" * len(bands))
         rows = self.db.execute(
-            "SELECT doc FROM articles WHERE id IN (SELECT article_id FROM article_bands"
-            f" WHERE band IN ({marks}))", bands)
-        return [Candidate(doc["id"], doc["fingerprint"], doc.get("duplicate_of"))
-                for doc in (json.loads(row[0]) for row in rows) if doc.get("fingerprint")]
+            "SELECT id, json_extract(doc, '$.fingerprint'), duplicate_of FROM articles"
+            f" WHERE id IN (SELECT article_id FROM article_bands WHERE band IN ({marks}))", bands)
+        return [Candidate(doc_id, json.loads(marks), duplicate_of)
+                for doc_id, marks, duplicate_of in rows if marks]
 
     def _get_stored(self, doc_id: str) -> dict[str, Any] | None:
         return self._load(doc_id)
@@ -201,8 +201,16 @@ class SQLiteStore(SQLiteBrowse, ArticleStore):
                                url_keys)
         return {row[0] for row in rows}
 
+    def is_outage(self, error: BaseException) -> bool:
+        if isinstance(error, sqlite3.OperationalError):
+            text = str(error).lower()
+            return any(word in text for word in ("locked", "busy", "disk i/o", "unable to open",
+                                                 "full", "readonly"))
+        return isinstance(error, OSError)
+
     def _write(self, ops: list[Operation]) -> None:
-        with self.db:  # one transaction per batch, in order
+        with self.db:  # one transaction per batch, in order, holding the write lock from the
+            self.db.execute("BEGIN IMMEDIATE")  # first read: merges never miss another's write
             for op in ops:
                 if isinstance(op, Reroot):
                     self.db.execute(
@@ -224,11 +232,12 @@ class SQLiteStore(SQLiteBrowse, ArticleStore):
     def _record_failure(self, op: RecordFailure) -> None:
         self.db.execute(
             "INSERT INTO failed_urls (site, url_key, url, kind, reason, attempts,"
-            " first_failed_at, last_failed_at, meta) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)"
-            " ON CONFLICT (site, url_key) DO UPDATE SET attempts = attempts + 1,"
+            " first_failed_at, last_failed_at, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (site, url_key) DO UPDATE SET"
+            " attempts = MAX(attempts, excluded.attempts),"
             " reason = excluded.reason, last_failed_at = excluded.last_failed_at,"
             " meta = excluded.meta",
-            (op.site, op.url_key, op.url, op.kind, op.reason, op.at, op.at,
+            (op.site, op.url_key, op.url, op.kind, op.reason, op.attempts, op.at, op.at,
              json.dumps(op.meta, ensure_ascii=False, default=str)))
 
     def _clear_failures(self, url_keys: list[str]) -> None:

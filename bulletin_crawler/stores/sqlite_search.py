@@ -114,6 +114,9 @@ def index_document(db: sqlite3.Connection, doc: dict[str, Any],
                        [(name, doc["id"]) for name in sorted(reporters)])
 
 
+MAX_SECONDS = (1 << 31) - 1  # the bucket's bits: SQLite's rowid is a signed 64-bit integer
+
+
 def order_number(published_at: str | None, doc_id: str) -> int:
     """The FTS rowid of a document: its publication second (since 2000, Asia/Shanghai; 0
     undated) in the high bits, 32 bits of its id below. FTS5 walks a term's documents by rowid,
@@ -122,7 +125,8 @@ def order_number(published_at: str | None, doc_id: str) -> int:
     id) order by the reader."""
     seconds = 0
     if published_at:
-        seconds = max(1, int((datetime.fromisoformat(published_at) - EPOCH).total_seconds()))
+        seconds = int((datetime.fromisoformat(published_at) - EPOCH).total_seconds())
+        seconds = min(max(1, seconds), MAX_SECONDS)  # a date past 2068 shares the last bucket
     try:
         low = int(doc_id[:8], 16)
     except ValueError:  # ids are hex; anything else still gets a stable number
