@@ -118,6 +118,44 @@ def test_links_to_other_hosts_ports_and_schemes_are_refused(tmp_path):
     assert "root:" not in result.stderr and "机密" not in result.stderr
 
 
+def completed_days(tmp_path: Path) -> set[str]:
+    with sqlite3.connect(tmp_path / "s.sqlite3") as db:
+        return {day for (day,) in db.execute("SELECT day FROM crawl_days")}
+
+
+def test_an_epaper_article_on_an_unlisted_host_keeps_its_day_open(tmp_path):
+    """An e-paper's article link is the paper's own page by its form: refused for its host, it
+    is a lost page (the site may have moved), remembered, and its day is walked again."""
+    site = founder_epaper(FIRST, 2, 2, editions=1)
+    layout = site.list_paths[0]  # the first day's only edition
+    with FaultServer() as mirror:
+        elsewhere = f"http://127.0.0.1:{mirror.port}/html/2021-03/01/content_99999.htm?div=-1"
+        site.add_links(layout, [elsewhere])
+        with FaultServer(site.routes) as server:
+            result = crawl(tmp_path, server, site, "paper")
+        assert mirror.log == []
+    assert result.returncode == 0 and figure(result.stdout, "stored") == 4
+    [(kind, reason, attempts, url)] = failed_rows(tmp_path)
+    assert (kind, reason, attempts) == ("article", "refused_offsite", 1)
+    assert url.startswith(f"http://127.0.0.1:{mirror.port}/html/2021-03/01/content_99999.htm")
+    assert completed_days(tmp_path) == {"2021-03-02"}  # the 1st is walked again next time
+    assert "add it to allowed_hosts" in result.stderr
+
+
+def test_a_crawl_whose_every_article_link_is_refused_fails(tmp_path):
+    site = founder_epaper(FIRST, 1, 2, editions=1)
+    [layout] = site.list_paths
+    page = site.routes[layout]
+    moved = "http://moved.bulletin.invalid/html/2021-03/01/content_"
+    site.routes[layout] = Page(page.body.decode(page.encoding).replace("content_", moved),
+                               content_type=page.content_type, encoding=page.encoding)
+    with FaultServer(site.routes) as server:
+        result = crawl(tmp_path, server, site, "paper")
+    assert result.returncode == 1 and figure(result.stdout, "stored") == 0
+    assert "every article link was refused" in result.stdout
+    assert completed_days(tmp_path) == set()
+
+
 @pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/inner.htm",
                                     "http://169.254.169.254/latest/meta-data/"])
 def test_redirects_off_the_site_are_not_followed(tmp_path, target):

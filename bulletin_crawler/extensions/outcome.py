@@ -3,7 +3,8 @@ code, the scheduler and cron all rely on.
 
 A crawl *fails* when it did not finish, when no entry page (an e-paper's layout page, a portal's
 list page) could be fetched and read, or when article pages were fetched and none could be
-read. A missing e-paper issue (404) and a run with nothing new are not failures. Monitors
+read, or when every article link it found was refused for its host (the site moved to a host its
+file does not list). A missing e-paper issue (404) and a run with nothing new are not failures. Monitors
 (:mod:`bulletin_crawler.monitoring`) may add failures of their own.
 """
 
@@ -34,6 +35,11 @@ def failure_reasons(stats: Mapping[str, Any]) -> list[str]:
         "bulletin/article_pages", "bulletin/days_skipped_complete"))
     if fetched_nothing and entry_errors and not reasons:
         reasons.append(f"no page could be fetched ({entry_errors} errors)")
+    refused = _get(stats, "bulletin/article_links_refused")
+    if refused and not _get(stats, "bulletin/article_pages") \
+            and not _get(stats, "bulletin/skipped_known"):
+        reasons.append(f"every article link was refused ({refused}): is the site on a host"
+                       " its file does not list?")
     if _get(stats, "bulletin/article_pages") and not _get(stats, "bulletin/articles_parsed"):
         reasons.append("no article page could be read")
     return reasons

@@ -43,6 +43,9 @@ class SiteSpider(scrapy.Spider):
     """Base of the family spiders; the spider loader makes one subclass per site file."""
 
     site: ClassVar[SiteConfig]
+    #: Page kinds whose links are the site's own pages by their form (an e-paper layout's
+    #: article links): refused because of their host, they are lost pages, not other sites'.
+    refused_is_lost: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, since: str | None = None, until: str | None = None,
                  origin: str | None = None, full: str | bool = False, **kwargs: Any):
@@ -214,10 +217,14 @@ class SiteSpider(scrapy.Spider):
         page of the site was lost (a refused link to another host is not)."""
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = failure_reason(failure)
-        if reason.startswith("refused") and not request.meta.get("redirect_urls"):
-            return False  # a link to another host: not this site's page (the guard counts it)
-        self.crawler.stats.inc_value("bulletin/request_errors")
         kind = request.meta.get("page_kind")
+        if reason.startswith("refused") and not request.meta.get("redirect_urls"):
+            if kind == "article":
+                self.crawler.stats.inc_value("bulletin/article_links_refused")
+            if kind not in self.refused_is_lost:
+                return False  # a link to another site: not lost (the guard counts it)
+            detail = "a page of the site on a host it does not list: add it to allowed_hosts"
+        self.crawler.stats.inc_value("bulletin/request_errors")
         if kind in ("layout", "list"):
             self.crawler.stats.inc_value(f"bulletin/{kind}_pages_failed")
         self.page_failed(request, reason, detail)

@@ -42,6 +42,7 @@ DEFAULT_REFRESH_DAYS = 2  # today and yesterday are walked again for corrections
 
 class EpaperSpider(SiteSpider):
     rules: ClassVar[epaper.LayoutRules]
+    refused_is_lost = frozenset({"layout", "article"})  # found by the layout rules' URL forms
 
     def __init__(self, *args: Any, refresh_days: str | int = DEFAULT_REFRESH_DAYS,
                  **kwargs: Any):
