@@ -80,6 +80,22 @@ def test_an_interrupted_crawl_resumes_without_fetching_known_pages(serve, tmp_pa
     assert len(documents(tmp_path)) == 6
 
 
+def test_crawls_cut_short_one_after_another_are_resumed_from_the_earliest(serve, tmp_path):
+    """A backfill cut short, then a daily run of the last day cut short too: the next daily
+    run still walks the backfill's window, once."""
+    cut = ("-s", "CLOSESPIDER_ITEMCOUNT=1", "-s", "CONCURRENT_REQUESTS=1")
+    daily = ("--since", "2020-11-30", "--until", "2020-11-30")
+    first, _ = crawl(serve, DEMO_SITE_ROOT, "demo-daily", DEMO_DIR, tmp_path, *DEMO_WINDOW,
+                     *cut, check=False)
+    assert "finish reason: closespider_itemcount" in first
+    crawl(serve, DEMO_SITE_ROOT, "demo-daily", DEMO_DIR, tmp_path, *daily, *cut, check=False)
+    assert len(documents(tmp_path)) < 6
+    crawl(serve, DEMO_SITE_ROOT, "demo-daily", DEMO_DIR, tmp_path, *daily)
+    assert len(documents(tmp_path)) == 6  # the backfill's days were walked again
+    _, requested = crawl(serve, DEMO_SITE_ROOT, "demo-daily", DEMO_DIR, tmp_path, *daily)
+    assert not any("2020-11/2" in path for path in requested)  # resumed once, then done
+
+
 def test_complete_days_are_not_walked_again_unless_refreshed(serve, tmp_path):
     crawl(serve, DEMO_SITE_ROOT, "demo-daily", DEMO_DIR, tmp_path, *DEMO_WINDOW)
     summary, requested = crawl(serve, DEMO_SITE_ROOT, "demo-daily", DEMO_DIR, tmp_path,

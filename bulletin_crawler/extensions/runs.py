@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import uuid
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -25,6 +26,7 @@ from bulletin_crawler.extensions.outcome import failure_reasons
 from bulletin_crawler.extensions.progress import summary
 from bulletin_crawler.extraction.dates import now_iso
 from bulletin_crawler.pipelines.store_client import store_client
+from bulletin_crawler.spiders.base import MAX_DAYS
 from bulletin_crawler.stores.base import short_error
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from typing_extensions import Self
 
+RUNS_LOOKED_AT = 20  # recent crawl records searched for one cut short
 RECORDED_ARGS = ("since", "until", "origin", "full", "refresh_from")
 logger = logging.getLogger(__name__)
 #: Sent and awaited when a crawl ends, before its record is closed (arguments ``spider``,
@@ -58,13 +61,18 @@ class RunRecorder:
     async def spider_opened(self, spider: Spider) -> None:
         client = store_client(self.crawler)
         try:
-            previous = await client.call(client.store.last_run, spider.name)
+            recent = await client.call(lambda: list(client.store.iter_runs(RUNS_LOOKED_AT,
+                                                                           spider.name)))
         except Exception as error:  # noqa: BLE001 - a down database must not stop the crawl
             logger.warning("previous crawl records unavailable: %s", short_error(error))
-            previous = None
-        if previous and (previous["status"] in ("interrupted", "running")
-                         or previous.get("finish_reason") not in (None, "finished")):
-            await self._previous_unfinished(spider, previous)
+            recent = []
+        if recent and recent[0]["status"] == "running":  # alive elsewhere: two crawls of a site
+            logger.warning("another crawl of %s is running (started %s on %s, pid %s)",
+                           spider.name, recent[0].get("started_at"), recent[0].get("host"),
+                           recent[0].get("pid"))
+        unfinished = unfinished_runs(recent)
+        if unfinished:
+            await self._previous_unfinished(spider, unfinished)
         self.run.update(site=spider.name, status="running", heartbeat_at=self.run["started_at"],
                         stale_after=3 * self.heartbeat_interval + 30, host=socket.gethostname(),
                         pid=os.getpid(), args=_args(spider))
@@ -81,18 +89,21 @@ class RunRecorder:
             self.beat = create_looping_call(self._heartbeat)
             self.beat.start(self.heartbeat_interval, now=False)
 
-    async def _previous_unfinished(self, spider: Spider, previous: dict[str, Any]) -> None:
-        """The last crawl did not walk everything: killed (``interrupted``), or closed before
-        the end (Ctrl-C's ``shutdown``, a ``closespider_*`` bound, a lost frontier)."""
-        if previous["status"] == "running":  # alive elsewhere: two crawls of one site
-            logger.warning("another crawl of %s is running (started %s on %s, pid %s)",
-                           spider.name, previous.get("started_at"), previous.get("host"),
-                           previous.get("pid"))
-            return
+    async def _previous_unfinished(self, spider: Spider, runs: list[dict[str, Any]]) -> None:
+        """Crawls did not walk everything — killed (``interrupted``), or closed before the end
+        (Ctrl-C's ``shutdown``, a ``closespider_*`` bound, a lost frontier) — and no crawl
+        since walked their windows: this one does, from the earliest of their ``since``."""
+        previous = runs[0]
         how = ("was interrupted" if previous["status"] == "interrupted"
                else f"stopped early ({previous.get('finish_reason')})")
         logger.warning("resuming: the crawl of %s started %s %s", spider.name,
                        previous.get("started_at"), how)
+        since = min((day for day in map(_since, runs) if day is not None), default=None)
+        current = getattr(spider, "since", None)
+        if since is not None and isinstance(current, date) and since < current:
+            if (spider.until - since).days < MAX_DAYS:  # type: ignore[attr-defined]
+                logger.warning("resuming from %s, where a crawl cut short began", since)
+                spider.since = since  # type: ignore[attr-defined]
         spider.resumed_from = previous  # type: ignore[attr-defined]
         self.run["resumed_from"] = previous.get("run_id")
         self.crawler.stats.set_value("bulletin/resumed", 1)
@@ -137,6 +148,31 @@ class RunRecorder:
         except Exception as error:  # noqa: BLE001 - a down database must not lose the crawl
             spider.logger.warning("crawl record not stored: %s", short_error(error))
         await client.close()
+
+
+def unfinished_runs(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Those of ``runs`` (newest first) that did not walk their window and that no later
+    finished run walked again from the same day or earlier — so a crawl cut short is resumed
+    even when the runs that followed it covered less, or were cut short too."""
+    covered_from: date | None = None  # the earliest ``since`` of the later finished runs
+    found = []
+    for run in runs:
+        if run["status"] == "running":
+            continue
+        since = _since(run)
+        if run.get("finish_reason") == "finished" and run["status"] != "interrupted":
+            if since is not None and (covered_from is None or since < covered_from):
+                covered_from = since
+        elif covered_from is None or since is None or since < covered_from:
+            found.append(run)
+    return found
+
+
+def _since(run: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(str((run.get("args") or {}).get("since")))
+    except ValueError:
+        return None
 
 
 def _args(spider: Spider) -> dict[str, Any]:
