@@ -28,7 +28,7 @@ from pymongo.uri_parser import parse_uri
 from bulletin_crawler.canonical import merge_documents
 from bulletin_crawler.contract import SCHEMA_VERSION
 from bulletin_crawler.migrations import upgrade_document
-from bulletin_crawler.stores import redact
+from bulletin_crawler.redaction import redact
 from bulletin_crawler.stores.base import (
     ArticleQuery,
     ArticleStore,
@@ -62,6 +62,10 @@ INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
     ([("duplicate_of", ASCENDING)], {"name": "duplicate_of"}),
 ]
 MERGE_ATTEMPTS = 5  # optimistic merges of one story raced by other writers
+
+
+class MergeRaced(PyMongoError):
+    """Other writers kept changing a story under our merges: worth trying again later."""
 _RUN_DATES = ("started_at", "finished_at", "heartbeat_at")
 
 
