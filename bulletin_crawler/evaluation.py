@@ -213,7 +213,7 @@ def predict(page: Path, url: str | None = None) -> dict[str, Any]:
                    **{role: fields[role] for role in (*ROLES, "authors")})
     except (ExtractionError, ValueError) as error:
         row["error"] = str(error)
-    except Exception as error:  # noqa: BLE001 - a bug on one page fails that page, not the run
+    except Exception as error:
         row["error"] = f"internal error: {error!r}"
     row["seconds"] = time.perf_counter() - started
     return row

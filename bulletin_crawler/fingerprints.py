@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zlib
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any

@@ -122,11 +122,11 @@ def count_documents(uri: str) -> str:
     """``N documents`` in the store now; a courtesy, so a database that is down just says so."""
     try:
         store = open_store(uri, server_timeout_ms=1000, create=False)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return f"document count unavailable: {short_error(error)}"
     try:
         return f"{store.count()} documents"
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return f"document count unavailable: {short_error(error)}"
     finally:
         store.close()

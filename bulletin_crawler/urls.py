@@ -19,7 +19,7 @@ _INDEX_PAGE = re.compile(r"/index\.(?:s?html?|jhtml|php|aspx?)$", re.IGNORECASE)
 def is_parseable(url: str) -> bool:
     """Whether a link can be taken apart at all (``http://[`` cannot)."""
     try:
-        urlsplit(url).port  # noqa: B018 - parsing the port raises for a bad one
+        urlsplit(url).port
     except ValueError:
         return False
     return True

@@ -62,8 +62,7 @@ def test_an_unresolvable_srv_host_is_a_clear_error(monkeypatch):
     """In-process: pymongo's SRV lookup is replaced (tests never ask a DNS server)."""
     from pymongo.errors import ConfigurationError
 
-    from bulletin_crawler.stores import StoreError, open_store
-    from bulletin_crawler.stores import mongo
+    from bulletin_crawler.stores import StoreError, mongo, open_store
 
     def no_such_host(*args, **kwargs):
         raise ConfigurationError("The DNS query name does not exist: _mongodb._tcp.x.invalid.")
@@ -129,11 +128,11 @@ def test_version_and_help_for_every_option():
     from bulletin_crawler.cli import build_parser
 
     parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse's own
+    commands = parser._subparsers._group_actions[0].choices
     for name, command in commands.items():
-        nested = command._subparsers._group_actions[0].choices if command._subparsers else {}  # noqa: SLF001
+        nested = command._subparsers._group_actions[0].choices if command._subparsers else {}
         for where, each in [(name, command), *((f"{name} {n}", c) for n, c in nested.items())]:
-            for action in each._actions:  # noqa: SLF001
+            for action in each._actions:
                 assert action.help, f"bulletin {where} {action.option_strings or action.dest}"
     out = run_bulletin("--version", cwd=Path.cwd()).stdout
     assert out.startswith("bulletin ")

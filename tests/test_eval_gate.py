@@ -7,10 +7,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-
-from pathlib import Path
 
 from bulletin_crawler.evaluation import Scores, evaluate, half, site_key
 

@@ -24,12 +24,13 @@ from bulletin_crawler.frontier.dupefilter import FrontierDupeFilter
 from bulletin_crawler.frontier.keys import CrawlKeys
 from bulletin_crawler.frontier.politeness import SitePoliteness
 from bulletin_crawler.frontier.queue import FrontierQueue
-from bulletin_crawler.frontier.uri import FrontierUnavailable, check_reachable, check_uri, shown
+from bulletin_crawler.frontier.uri import FrontierUnavailable, check_reachable, check_uri
+from bulletin_crawler.redaction import redact
 from bulletin_crawler.runner import CrawlInputError, check_frontier, project_settings
 from bulletin_crawler.settings import BULLETIN_FRONTIER_LEASE
 
 from .conftest import run_bulletin
-from .frontier.fixtures import redis_server_fixture  # noqa: F401 - the redis_server fixture
+from .frontier.fixtures import redis_server_fixture
 from .frontier.redis_server import free_port
 
 DAY = date(2021, 1, 5)
@@ -292,14 +293,14 @@ def test_an_unreachable_frontier_is_one_line_without_its_password():
     with pytest.raises(FrontierUnavailable) as error:
         check_reachable(uri)
     assert "cannot be used" in str(error.value) and "secret" not in str(error.value)
-    assert shown(uri).startswith("redis://***@127.0.0.1:")
+    assert redact(uri).startswith("redis://:***@127.0.0.1:")
 
 
 def test_bulletin_crawl_answers_a_bad_frontier_with_one_line_and_exit_2(tmp_path):
     result = run_bulletin("crawl", "zzrb", "--frontier", "redis://:secret@127.0.0.1/0",
                           cwd=tmp_path, check=False)
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr == ("bulletin crawl: frontier 'redis://***@127.0.0.1/0': no port; "
+    assert result.stderr == ("bulletin crawl: frontier 'redis://:***@127.0.0.1/0': no port; "
                              "expected redis://HOST:PORT/DB, e.g. redis://127.0.0.1:6379/0\n")
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from .faults.server import FaultServer, Slow, Status
 from .faults.sites import GeneratedSite, founder_epaper, trs_portal
-from .frontier.fixtures import redis_server_fixture  # noqa: F401 - the redis_server fixture
+from .frontier.fixtures import redis_server_fixture
 from .frontier.inflight import InFlight, counted
 from .frontier.redis_server import RedisServer
 from .frontier.workers import crawl_command, finish, start, stored

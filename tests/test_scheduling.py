@@ -18,6 +18,7 @@ from bulletin_crawler import settings as project_settings
 from bulletin_crawler.scheduling.clock import ScaledClock
 from bulletin_crawler.scheduling.cron import Cron
 from bulletin_crawler.scheduling.jobs import CrawlJob, DispatchError, Executor
+from bulletin_crawler.scheduling.local import crawl_command
 from bulletin_crawler.scheduling.mongo_state import MongoScheduleState
 from bulletin_crawler.scheduling.plan import ScheduleError, plan, site_schedule
 from bulletin_crawler.scheduling.scheduler import Scheduler, Timing
@@ -316,3 +317,12 @@ def test_once_dispatches_each_site_due_at_its_start_once(loop):
     scheduler.executor.poll = finish_and_move_on
     results = scheduler.run_once(stop, real_poll=0)
     assert [r["site"] for r in results] == done == ["paper", "portal"]
+
+
+def test_a_password_never_reaches_a_command_line():
+    job = CrawlJob("j1", "zzrb", {"since": "2020-11-30"},
+                   {"BULLETIN_STORE": "mongodb://user:pw@db.example/bulletin",
+                    "BULLETIN_FRONTIER": "redis://127.0.0.1:6379/0", "BULLETIN_JOB": "j1"}, 60)
+    command = " ".join(crawl_command(job))
+    assert "pw@" not in command and "BULLETIN_FRONTIER=redis://127.0.0.1:6379/0" in command
+    assert job.secret_settings() == {"BULLETIN_STORE": "mongodb://user:pw@db.example/bulletin"}

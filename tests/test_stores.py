@@ -14,7 +14,8 @@ import pytest
 from bulletin_crawler.canonical import assemble, make_place, story_id
 from bulletin_crawler.contract import Article, text_fingerprint
 from bulletin_crawler.pipelines.store_client import StoreClient
-from bulletin_crawler.stores import StoreError, open_store, redact
+from bulletin_crawler.redaction import redact
+from bulletin_crawler.stores import StoreError, open_store
 from bulletin_crawler.stores.base import ArticleQuery, ArticleStore, public
 from bulletin_crawler.stores.mongo import MongoStore
 from bulletin_crawler.stores.sqlite import SQLiteStore

@@ -29,8 +29,9 @@ from bulletin_crawler.cli import (
     status,
 )
 from bulletin_crawler.extraction.html import ExtractionError
+from bulletin_crawler.redaction import redact
 from bulletin_crawler.sites import SiteFileError
-from bulletin_crawler.stores import StoreError, redact
+from bulletin_crawler.stores import StoreError
 
 EXIT_BAD_INPUT = 2
 EXIT_UNEXPECTED = 70  # sysexits' EX_SOFTWARE
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.DatabaseError as error:
         print(f"{name}: the store's database failed: {error}", file=sys.stderr)
         return 1
-    except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as error:
         if os.environ.get("BULLETIN_DEBUG"):
             traceback.print_exc()
         print(f"{name}: unexpected error: {type(error).__name__}: {redact(str(error))[:300]} "

@@ -50,7 +50,7 @@ def fetch(page: str) -> tuple[bytes, str, str | None]:
     """The page's bytes, its URL and the charset its server declared."""
     if re.match(r"^https?://", page):
         request = urllib.request.Request(page, headers={"User-Agent": USER_AGENT})
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - http(s)
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.read(), response.geturl(), response.headers.get_content_charset()
     return Path(page).read_bytes(), Path(page).resolve().as_uri(), None
 

@@ -15,6 +15,7 @@ from typing import Any
 from bulletin_crawler.demo import DEMO_DIR, DEMO_SINCE, DEMO_SITE_KEY, DEMO_SITE_ROOT, DEMO_UNTIL
 from bulletin_crawler.demo.server import serve_directory
 from bulletin_crawler.extensions.progress import format_losses, format_summary, losses, summary
+from bulletin_crawler.redaction import redact
 from bulletin_crawler.runner import (
     EXIT_BAD_INPUT,
     CrawlInputError,
@@ -23,7 +24,6 @@ from bulletin_crawler.runner import (
     project_settings,
     run_crawl,
 )
-from bulletin_crawler.stores import redact
 
 # Loopback needs no politeness; the demo and tests use these.
 LOCAL_SETTINGS = {"DOWNLOAD_DELAY": 0, "DOWNLOAD_DELAY_JITTER": 0, "AUTOTHROTTLE_ENABLED": False,

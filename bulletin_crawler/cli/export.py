@@ -96,5 +96,5 @@ def _output_problem(args: argparse.Namespace) -> str | None:
 
 def _output(path: str | None) -> IO[str]:
     if path:
-        return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - returned
+        return open(path, "w", encoding="utf-8", newline="")
     return os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", newline="")

@@ -14,11 +14,12 @@ import socket
 import sys
 
 from bulletin_crawler.console.access import PASSWORD_ENV, TOKEN_ENV, USER_ENV, Access, bind_problem
+from bulletin_crawler.redaction import redact
 from bulletin_crawler.runner import EXIT_BAD_INPUT, project_settings
 from bulletin_crawler.scheduling.state import open_state
 from bulletin_crawler.scheduling.status import due_function
 from bulletin_crawler.sites import load_registry
-from bulletin_crawler.stores import DEFAULT_STORE_URI, STORE_ENV, open_store, redact
+from bulletin_crawler.stores import DEFAULT_STORE_URI, STORE_ENV, open_store
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     requested: list[str]
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,  # noqa: RUF012 - stdlib's
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
                       ".shtml": "text/html", ".jhtml": "text/html", ".jsp": "text/xml"}
 
     def guess_type(self, path: str | PathLike[str]) -> str:
         return "text/xml" if "@" in str(path) else super().guess_type(path)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:

@@ -37,7 +37,7 @@ def write(docs: Iterable[dict[str, Any]], fmt: str, out: IO[str] | str,
 
 def write_jsonl(docs: Iterable[dict[str, Any]], out: IO[str]) -> int:
     count = 0
-    for count, doc in enumerate(docs, 1):  # noqa: B007 - the last value is the count
+    for count, doc in enumerate(docs, 1):
         out.write(json.dumps(doc, ensure_ascii=False) + "\n")
     return count
 
@@ -61,7 +61,7 @@ def write_csv(docs: Iterable[dict[str, Any]], out: IO[str], excel: bool = False)
         out.write(EXCEL_BOM)
     out.write(csv_line(CSV_COLUMNS))
     count = 0
-    for count, doc in enumerate(docs, 1):  # noqa: B007 - the last value is the count
+    for count, doc in enumerate(docs, 1):
         out.write(csv_line(csv_row(doc)))
     return count
 

@@ -63,7 +63,7 @@ class RunRecorder:
         try:
             recent = await client.call(lambda: list(client.store.iter_runs(RUNS_LOOKED_AT,
                                                                            spider.name)))
-        except Exception as error:  # noqa: BLE001 - a down database must not stop the crawl
+        except Exception as error:
             logger.warning("previous crawl records unavailable: %s", short_error(error))
             recent = []
         if recent and recent[0]["status"] == "running":  # alive elsewhere: two crawls of a site
@@ -83,7 +83,7 @@ class RunRecorder:
         try:
             await client.call(client.store.start_run, dict(self.run))
             self.recorded = True
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             logger.warning("crawl record not started: %s", short_error(error))
         if self.heartbeat_interval:
             self.beat = create_looping_call(self._heartbeat)
@@ -100,10 +100,10 @@ class RunRecorder:
                        previous.get("started_at"), how)
         since = min((day for day in map(_since, runs) if day is not None), default=None)
         current = getattr(spider, "since", None)
-        if since is not None and isinstance(current, date) and since < current:
-            if (spider.until - since).days < MAX_DAYS:  # type: ignore[attr-defined]
-                logger.warning("resuming from %s, where a crawl cut short began", since)
-                spider.since = since  # type: ignore[attr-defined]
+        if (since is not None and isinstance(current, date) and since < current
+                and (spider.until - since).days < MAX_DAYS):  # type: ignore[attr-defined]
+            logger.warning("resuming from %s, where a crawl cut short began", since)
+            spider.since = since  # type: ignore[attr-defined]
         spider.resumed_from = previous  # type: ignore[attr-defined]
         self.run["resumed_from"] = previous.get("run_id")
         self.crawler.stats.set_value("bulletin/resumed", 1)
@@ -145,7 +145,7 @@ class RunRecorder:
                 await client.call(client.store.update_run, self.run["run_id"], self.run)
             else:
                 await client.call(client.store.start_run, dict(self.run))
-        except Exception as error:  # noqa: BLE001 - a down database must not lose the crawl
+        except Exception as error:
             spider.logger.warning("crawl record not stored: %s", short_error(error))
         await client.close()
 

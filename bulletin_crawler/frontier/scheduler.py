@@ -120,7 +120,7 @@ class FrontierScheduler(Scheduler):
         client = store_client(self.crawler)
         try:
             last = await client.call(client.store.last_run, spider.name)
-        except Exception as error:  # noqa: BLE001 - a down database must not stop the crawl
+        except Exception as error:
             logger.warning("frontier: previous crawl records unavailable: %s", error)
             return ""
         if last and last.get("finish_reason") == LOST_REASON:
@@ -214,7 +214,7 @@ class FrontierScheduler(Scheduler):
         client = store_client(self.crawler)
         try:
             await client.call(client.store.flush)
-        except Exception as error:  # noqa: BLE001 - any store error: keep the requests taken
+        except Exception as error:
             logger.warning("frontier: store flush failed, acknowledging later: %s", error)
             return False
         return True

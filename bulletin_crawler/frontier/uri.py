@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from bulletin_crawler.redaction import redact
 from bulletin_crawler.stores.base import StoreError, short_error
 
 SCHEMES = ("redis", "rediss")
@@ -16,19 +17,11 @@ class FrontierUnavailable(StoreError):
     """The frontier's Redis does not answer: reported like an unreachable store (exit 1)."""
 
 
-def shown(uri: str) -> str:
-    """The URI without its credentials, safe to print or log."""
-    parts = urlsplit(uri)
-    if "@" not in parts.netloc:
-        return uri
-    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
-
-
 def check_uri(uri: str) -> None:
     """Raise :class:`ValueError` naming what is wrong with a frontier URI."""
     problem = _problem(uri)
     if problem:
-        raise ValueError(f"frontier {shown(uri)!r}: {problem}; expected redis://HOST:PORT/DB, "
+        raise ValueError(f"frontier {redact(uri)!r}: {problem}; expected redis://HOST:PORT/DB, "
                          f"e.g. {EXAMPLE}")
 
 
@@ -62,7 +55,7 @@ def check_reachable(uri: str) -> None:
     try:
         client.ping()
     except redis.RedisError as error:
-        raise FrontierUnavailable(f"frontier {shown(uri)} cannot be used: "
+        raise FrontierUnavailable(f"frontier {redact(uri)} cannot be used: "
                                   f"{short_error(error)}") from None
     finally:
         client.close()

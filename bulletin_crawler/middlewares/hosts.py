@@ -19,7 +19,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -166,7 +166,7 @@ class HostGuardMiddleware:
         if refusal is None and host not in self.policy.trusted:
             try:
                 address = await self.resolve(host)
-            except Exception:  # noqa: BLE001 - the download reports the DNS error itself
+            except Exception:
                 return
             refusal = self.policy.private_refusal(host, address)
         if refusal is not None:

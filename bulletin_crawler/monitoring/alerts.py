@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from spidermon import Action
 
 from bulletin_crawler.extensions.progress import summary
+from bulletin_crawler.redaction import endpoint
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -118,7 +119,7 @@ class WebhookAlert(NewsAlert):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("BULLETIN_ALERT_WEBHOOK_URL must be an http(s) URL")
         self.url, self.token, self.timeout = url, token, timeout
-        self.shown = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"  # no path: tokens
+        self.shown = endpoint(url)  # no path: a webhook's path is often its token
 
     @classmethod
     def from_crawler_kwargs(cls, crawler: Crawler) -> dict[str, Any]:
@@ -134,7 +135,7 @@ class WebhookAlert(NewsAlert):
             self.url, data=json.dumps(payload, ensure_ascii=False).encode(), headers=headers,
             method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 status = response.status
         except OSError as error:  # the URL (and its token) stays out of the message
             raise RuntimeError(f"webhook {self.shown} failed: "

@@ -45,7 +45,7 @@ class NewsMonitors:
             from bulletin_crawler.monitoring.runner import NewsMonitorRunner
 
             self.runner_class = NewsMonitorRunner
-        except Exception as error:  # noqa: BLE001 - reported as the run's failure instead
+        except Exception as error:
             self.load_error = f"monitor suite {suite_path} cannot be loaded: {error!r}"
             logger.error(self.load_error)
 
@@ -81,7 +81,7 @@ class NewsMonitors:
         problems = []
         try:
             alerts = configured_alerts(self.crawler)
-        except Exception as error:  # noqa: BLE001 - monitors still run, the set-up is reported
+        except Exception as error:
             alerts = []
             problems.append({"monitor": "alerts", "message": f"not set up: {error}"})
         try:
@@ -89,7 +89,7 @@ class NewsMonitors:
             result = self.runner_class(spider).run(suite, stats=stats, crawler=self.crawler,
                                                    spider=spider, thresholds=thresholds,
                                                    kind=kind, run=run)
-        except Exception as error:  # noqa: BLE001 - a broken suite fails the run, not the crawl
+        except Exception as error:
             return {"passed": [], "skipped": [], "failed": [
                 *problems, {"monitor": "monitor suite", "message": f"cannot run: {error!r}"}]}
         outcome = result.outcome()

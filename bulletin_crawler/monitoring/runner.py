@@ -15,11 +15,11 @@ class NewsMonitorResult(SpiderMonitorResult):
         super().__init__(spider)
         self.failed_checks: list[dict[str, str]] = []
 
-    def addFailure(self, test: Any, error: Any) -> None:  # noqa: N802 - unittest's name
+    def addFailure(self, test: Any, error: Any) -> None:
         super().addFailure(test, error)
         self.failed_checks.append({"monitor": test.method_name, "message": str(error[1])})
 
-    def addError(self, test: Any, error: Any) -> None:  # noqa: N802
+    def addError(self, test: Any, error: Any) -> None:
         super().addError(test, error)
         self.failed_checks.append({"monitor": test.method_name,
                               "message": f"monitor error: {error[1]!r}"})

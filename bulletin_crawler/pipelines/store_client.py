@@ -8,8 +8,8 @@ directly (:attr:`~bulletin_crawler.stores.ArticleStore.in_thread`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -42,7 +42,7 @@ class StoreClient:
         if not self.store.in_thread:
             try:
                 method(*args)
-            except Exception as error:  # noqa: BLE001 - same as a failed write on the thread
+            except Exception as error:
                 logger.error("store write failed: %s", error)
             return
         future = self._executor.submit(method, *args)

@@ -7,6 +7,13 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
+from bulletin_crawler.redaction import redact
+
+#: Settings a crawl also reads from the environment variable of the same name
+#: (``bulletin_crawler/settings.py``): when they carry a password they travel there, never on
+#: a command line every user of the machine can read.
+FROM_ENVIRONMENT = ("BULLETIN_STORE", "BULLETIN_FRONTIER")
+
 
 class DispatchError(RuntimeError):
     """A job could not be started; the message says where and why (no credentials)."""
@@ -32,6 +39,15 @@ class CrawlJob:
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
+
+    def secret_settings(self) -> dict[str, str]:
+        """Settings whose value holds a password, to pass by environment only."""
+        return {name: value for name, value in self.settings.items()
+                if name in FROM_ENVIRONMENT and redact(value) != value}
+
+    def public_settings(self) -> dict[str, str]:
+        secret = self.secret_settings()
+        return {name: value for name, value in self.settings.items() if name not in secret}
 
 
 class Executor(ABC):

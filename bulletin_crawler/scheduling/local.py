@@ -9,6 +9,7 @@ reaches the scheduler alone, which then stops them in order.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -30,7 +31,7 @@ def crawl_command(job: CrawlJob) -> list[str]:
             command += [FLAGS[name], value]
         else:
             raise DispatchError(f"{job.site}: no crawl option for argument {name!r}")
-    for name, value in job.settings.items():
+    for name, value in job.public_settings().items():
         command += ["-s", f"{name}={value}"]
     return command
 
@@ -52,6 +53,7 @@ class LocalExecutor(Executor):
             with log_path.open("ab") as log:
                 job.handle = subprocess.Popen(crawl_command(job), stdin=subprocess.DEVNULL,
                                               stdout=log, stderr=subprocess.STDOUT,
+                                              env={**os.environ, **job.secret_settings()},
                                               start_new_session=True)
         except OSError as error:
             raise DispatchError(f"cannot start the crawl of {job.site}: {error}") from None

@@ -11,8 +11,9 @@ from pymongo import DESCENDING, MongoClient
 from pymongo.errors import DuplicateKeyError, PyMongoError
 from pymongo.uri_parser import parse_uri
 
+from bulletin_crawler.redaction import redact
 from bulletin_crawler.scheduling.state import ScheduleState, SiteState
-from bulletin_crawler.stores import StoreError, redact
+from bulletin_crawler.stores import StoreError
 
 DEFAULT_DATABASE = "bulletin"
 

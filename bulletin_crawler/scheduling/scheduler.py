@@ -252,7 +252,7 @@ class Scheduler:
         while not stop.is_set():
             try:
                 self.tick()
-            except Exception as error:  # noqa: BLE001 - a store that hiccups: try next loop
+            except Exception as error:
                 logger.error("scheduler loop failed, trying again: %s",
                              short_error(error))
             self.clock.wait(self._next_wait(poll_interval), stop)

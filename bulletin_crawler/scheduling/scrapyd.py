@@ -3,14 +3,19 @@
 its spider arguments and our job id as Scrapyd's ``jobid`` — so Scrapyd's job, the scheduler's
 dispatch record and the crawl's run record carry the same id. A node that is down is skipped
 and named in the log and the dispatch record. Jobs live on when the scheduler stops.
+
+A setting holding a password (the store's or the frontier's URI) is not sent: Scrapyd would
+write it on the crawl's command line and in its job list. Each node reads its own from its
+environment (``BULLETIN_STORE`` in ``deploy/scrapyd.service``).
 """
 
 from __future__ import annotations
 
 import logging
 
+from bulletin_crawler.redaction import endpoint
 from bulletin_crawler.scheduling.jobs import CrawlJob, DispatchError, Executor
-from bulletin_crawler.scheduling.scrapyd_api import ScrapydError, ScrapydNode, call, shown
+from bulletin_crawler.scheduling.scrapyd_api import ScrapydError, ScrapydNode, call
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +49,17 @@ class ScrapydExecutor(Executor):
     def start(self, job: CrawlJob) -> None:
         node = self.least_loaded()
         params = [("project", node.project), ("spider", job.site), ("jobid", job.job_id),
-                  *(("setting", f"{name}={value}") for name, value in job.settings.items()),
+                  *(("setting", f"{name}={value}")
+                    for name, value in job.public_settings().items()),
                   *job.args.items()]
+        if job.secret_settings():  # Scrapyd would put them on the crawl's command line
+            logger.info("%s not sent to %s: it holds a password; the node reads its own from "
+                        "its environment", ", ".join(job.secret_settings()), endpoint(node.url))
         try:
             call(node, "schedule.json", params, post=True, timeout=self.timeout)
         except ScrapydError as error:
             raise DispatchError(str(error)) from None
-        job.handle, job.node = node, shown(node.url)
+        job.handle, job.node = node, endpoint(node.url)
 
     def poll(self, job: CrawlJob) -> str | None:
         try:

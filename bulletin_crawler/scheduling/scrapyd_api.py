@@ -18,6 +18,8 @@ from urllib.parse import urlencode, urlsplit
 
 from scrapy.utils.conf import get_sources
 
+from bulletin_crawler.redaction import endpoint
+
 _UNSET_VARIABLE = re.compile(r"\$\{?(\w+)\}?")
 
 
@@ -67,16 +69,10 @@ def scrapyd_node(name: str, default_project: str) -> ScrapydNode:
         return ScrapydNode(name, target["url"], target.get("project") or default_project,
                            target.get("username", ""), target.get("password", ""))
     if urlsplit(name).scheme in ("http", "https"):
-        return ScrapydNode(shown(name), name, default_project)
+        return ScrapydNode(endpoint(name), name, default_project)
     known = ", ".join(targets) or "none"
     raise ScrapydError(f"Scrapyd node {name!r} is neither a scrapy.cfg deploy target (found: "
                        f"{known}) nor an http(s) URL")
-
-
-def shown(url: str) -> str:
-    """A URL without its credentials, path or query: fit for logs."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
 def call(node: ScrapydNode, name: str, params: list[tuple[str, str]] | None = None,
@@ -97,9 +93,9 @@ def call(node: ScrapydNode, name: str, params: list[tuple[str, str]] | None = No
         url += "?" + urlencode(params)
     request = urllib.request.Request(url, data=data, headers=headers,
                                      method="POST" if post or files else "GET")
-    where = f"Scrapyd {shown(node.url)}"
+    where = f"Scrapyd {endpoint(node.url)}"
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             answer = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as error:
         hint = " (check the username and password)" if error.code == 401 else ""

@@ -15,7 +15,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
-from bulletin_crawler.stores import StoreError, redact
+from bulletin_crawler.redaction import redact
+from bulletin_crawler.stores import StoreError
 
 
 @dataclass(frozen=True)

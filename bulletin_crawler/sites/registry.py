@@ -54,7 +54,7 @@ def load_registry(extra: str | Path | None = None) -> Registry:
             continue
         try:
             import_modules(directory)
-        except Exception as error:  # noqa: BLE001 - an operator's module must not stop the rest
+        except Exception as error:
             registry.problems.append(SiteFileError(directory, None, "a page-object module "
                                                    f"failed to import: {error!r}"))
         for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):

@@ -140,7 +140,7 @@ class SiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("bulletin/parse_errors")
             self.page_failed(response.request, "parse_timeout", str(error))
             return None
-        except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
+        except Exception as error:
             self.crawler.stats.inc_value("bulletin/parse_errors")
             self.page_failed(response.request, "parse_error", str(error))
             return None

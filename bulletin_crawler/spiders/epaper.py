@@ -114,7 +114,7 @@ class EpaperSpider(SiteSpider):
             return []
         try:
             layout = epaper.parse_layout(self.page_text(response), response.url, self.rules)
-        except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
+        except Exception as error:
             self.crawler.stats.inc_value("bulletin/layout_pages_failed")
             self.crawler.stats.inc_value("bulletin/parse_errors")
             if not self.page_failed(response.request, "parse_error", str(error)):

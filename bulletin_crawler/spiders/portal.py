@@ -80,7 +80,7 @@ class ListingSpider(SiteSpider):
             listing = parse_listing(self.page_text(response), response.url,
                                     self.site.article_pattern or self.article_pattern,
                                     limit=self.limits.max_links)
-        except Exception as error:  # noqa: BLE001 - a bad page is counted, never fatal
+        except Exception as error:
             self.crawler.stats.inc_value("bulletin/list_pages_failed")
             self.crawler.stats.inc_value("bulletin/parse_errors")
             self.page_failed(response.request, "parse_error", str(error))

@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from bulletin_crawler.redaction import redact
 from bulletin_crawler.stores.base import ArticleStore, Match, StoreError
 from bulletin_crawler.stores.journal import Journal
 
@@ -16,7 +16,7 @@ STORE_ENV = "BULLETIN_STORE"
 SCHEMES = "sqlite:///PATH, mongodb://HOST/DB or mongodb+srv://HOST/DB"
 
 __all__ = ["DEFAULT_STORE_URI", "STORE_ENV", "ArticleStore", "Match", "StoreError",
-           "open_store", "redact"]
+           "open_store"]
 
 
 def open_store(uri: str, batch_size: int = 200, journal_dir: Path | None = None,
@@ -38,10 +38,3 @@ def open_store(uri: str, batch_size: int = 200, journal_dir: Path | None = None,
                           server_timeout_ms=server_timeout_ms, create=create)
     raise StoreError(f"unknown store URI {redact(uri)!r}: expected {SCHEMES}")
 
-
-def redact(text: str) -> str:
-    """A URI (or a message quoting one) with every password replaced, safe to print or log:
-    ``user:secret@`` and ``password=secret`` options alike."""
-    text = re.sub(r"(?<=://)([^:/@\s]+):[^@/\s]*@", r"\1:***@", text)
-    return re.sub(r"(?i)((?:password|passwd|pwd|secret|token)=)(?!\*\*\*)[^&\s'\"]*", r"\1***",
-                  text)

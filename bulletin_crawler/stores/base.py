@@ -181,7 +181,7 @@ class ArticleStore(ABC):
             return default
         try:
             return method(*args)
-        except Exception as error:  # noqa: BLE001 - any driver error means "down" here
+        except Exception as error:
             self._went_offline(error)
             return default
 
@@ -309,7 +309,7 @@ class ArticleStore(ABC):
                                     "article", "store_error", doc.get("updated_at") or "", {})
             try:
                 self._write([failure])
-            except Exception as failed:  # noqa: BLE001 - the log line above still says it
+            except Exception as failed:
                 logger.error("could not record the refused write as a failed page: %s",
                              short_error(failed))
 
@@ -335,7 +335,7 @@ class ArticleStore(ABC):
             return 0
         try:
             written = self.journal.replay(self._replay_batch)
-        except Exception as error:  # noqa: BLE001 - still down: they stay in the journal
+        except Exception as error:
             self._went_offline(error)
             for op in self.journal.read():  # but every read sees them
                 self._index(op)
