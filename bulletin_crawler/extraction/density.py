@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 
 from lxml import etree
 from parsel import Selector
 
 from bulletin_crawler.extraction.budget import checkpoint
-from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, page_lines
+from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, TextStats, page_lines
 from bulletin_crawler.extraction.text import loose
 
 # readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
@@ -30,7 +31,6 @@ _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar
                        # WordPress marks an article with its tags (tag-football): no tag box
                        r"(?<![a-z])tags?(?![a-z-])", re.IGNORECASE)
 _LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom", re.IGNORECASE)
-_PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
 _BEYOND_TITLE = 3  # a block near the headline holds three times its length to gain by it
 # A sibling continues the article with a fifth of its score (readability's rule), or as a
@@ -45,68 +45,15 @@ _GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this 
 _DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _MIN_OWN_TEXT = 10
-# Inline children whose text counts as their parent's own text.
-_INLINE = frozenset({"br", "b", "strong", "em", "i", "font", "span", "u"})
 # A paragraph scores for the element holding the paragraphs, a text cell for itself.
 _PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
                            "h3", "h4", "h5", "h6", "section"})
 
 
-def _length(text: str | None) -> int:
-    """Characters of a text node without the layout whitespace around it."""
-    return len(text.strip()) if text else 0
-
-
-def _punct(text: str | None) -> int:
-    return len(_PUNCT.findall(text)) if text and not text.isspace() else 0
-
-
-class TextStats:
-    """Characters, punctuation and link characters of every element's subtree, and of
-    its own text (its text, its inline children's and the tails between them); gathered by
-    the walk that reads the page's lines (:func:`read_page`), so a page is read once."""
-
-    def __init__(self) -> None:
-        self.chars: dict[etree._Element, int] = {}
-        self.links: dict[etree._Element, int] = {}
-        self.punct: dict[etree._Element, int] = {}
-        self.own: dict[etree._Element, tuple[int, int]] = {}
-
-    def add(self, element: etree._Element, in_link: bool) -> None:
-        """An element read, after its children; the walk never opens scripts, form controls
-        and hidden blocks, so they count nothing."""
-        if not isinstance(element.tag, str):
-            return
-        chars, punct = _length(element.text), _punct(element.text)
-        own_chars, own_punct, links = chars, punct, 0
-        for child in element:
-            tag = child.tag
-            child_chars, child_punct = self.chars.get(child, 0), self.punct.get(child, 0)
-            chars += child_chars
-            punct += child_punct
-            links += child_chars if tag == "a" else self.links.get(child, 0)
-            if isinstance(tag, str) and tag.lower() in _INLINE:
-                own_chars += child_chars
-                own_punct += child_punct
-            tail = child.tail
-            if tail and not tail.isspace():
-                tail_chars, tail_punct = _length(tail), _punct(tail)
-                chars += tail_chars
-                punct += tail_punct
-                own_chars += tail_chars
-                own_punct += tail_punct
-        self.chars[element], self.links[element], self.punct[element] = chars, links, punct
-        if element.tag != "a" and not in_link:  # inside a link: text, but no paragraph
-            self.own[element] = (own_chars, own_punct)
-
-    def link_density(self, element: etree._Element) -> float:
-        return min(self.links.get(element, 0) / (self.chars.get(element, 0) or 1), 1.0)
-
-
 def read_page(root: Selector) -> tuple[list[Line], TextStats]:
     """The page's lines and its text statistics, in one walk."""
     stats = TextStats()
-    return page_lines(root, closed=stats.add), stats
+    return page_lines(root, stats), stats
 
 
 def article_blocks(body: etree._Element, title: str | None, stats: TextStats
@@ -227,7 +174,13 @@ def _tag_path(element: etree._Element) -> tuple[str, ...]:
 
 def class_weight(element: etree._Element) -> float:
     """Readability's class/id hints: comments, sidebars and footers are not the article."""
-    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    names = element.get("class"), element.get("id")
+    return _names_weight(*names) if any(names) else 1.0
+
+
+@lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
+def _names_weight(class_: str | None, id_: str | None) -> float:
+    names = " ".join(filter(None, (class_, id_)))
     if _UNLIKELY.search(names):
         return 0.05  # as good as excluded, unless nothing else holds text
     return 1.5 if _LIKELY.search(names) else 1.0

@@ -49,11 +49,14 @@ from bulletin_crawler.extraction.titles import choose_headline
 
 _META_SOURCE = ("contentsource", "source", "article:source")
 _META_AUTHOR = ("author", "article:author", "dc.creator")
-_MARKER_BODY = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
-                "//*[contains(@class, 'TRS_UEDITOR')]",
-                "//div[contains(@class, 'news_content_content')]",
-                "//founder-content", "//div[@id='ozoom']",
-                "//*[@itemprop='articleBody']")
+# Body markers, each with the spelling a page must hold for its query to find anything (a
+# query over every element's class costs a millisecond a page; a substring test, nothing).
+_MARKER_BODY = (("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
+                 "TRS_Editor"),
+                ("//*[contains(@class, 'TRS_UEDITOR')]", "TRS_UEDITOR"),
+                ("//div[contains(@class, 'news_content_content')]", "news_content_content"),
+                ("//founder-content", None), ("//div[@id='ozoom']", "ozoom"),
+                ("//*[@itemprop='articleBody']", "articleBody"))
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _HEAD_LINES, _KICKER_MAX, _HEAD_REACH, _FIRST_PARAGRAPH = 3, 30, 20, 30
 # A field of a page's metadata: a short label and a colon (索 引 号：, 访问量：199).
@@ -90,8 +93,9 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     lines, footer = split_tail(lines)  # a post's footer: its date for the candidates
     margins = replace(margins, under_title=margins.under_title + header,
                       below=footer + margins.below)
+    scripts = "\n".join(root.root.xpath("//script/text()"))
     published = (parse_datetime(override_date) if override_date else None) or choose_date(
-        meta, html, url, margins, text)
+        meta, scripts, url, margins, text)
     extracted = Extracted(
         url=url, title=title, kicker=headline.kicker or kicker, subtitle=headline.subtitle,
         paragraphs=lines, published_at=published,
@@ -175,7 +179,9 @@ def _body_lines(root: Selector, html: str, override: str | None, title: str | No
         return block_lines(selector(block))
     if override:
         return [line for node in select(root, override)[:1] for line in _lines(node, stats)]
-    for query in _MARKER_BODY:  # every part a marker names (one per section on some sites)
+    for query, spelling in _MARKER_BODY:  # every part a marker names (one per section on some
+        if spelling is not None and spelling not in html:  # sites)
+            continue
         parts = [node for node in root.xpath(query) if len("".join(block_lines(node))) >= 20]
         parts = [node for node in parts
                  if not any(other.root in node.root.iterancestors() for other in parts)]

@@ -104,17 +104,18 @@ class Candidate:
         return self.value.date() if isinstance(self.value, datetime) else self.value
 
 
-def published(meta: dict[str, str], html: str, url: str, margins: Margins, page_text: str
+def published(meta: dict[str, str], scripts: str, url: str, margins: Margins, page_text: str
               ) -> date | datetime | None:
-    """The publish date the evidence agrees on, or None."""
-    candidates = candidates_of(meta, html, url, margins)
+    """The publish date the evidence agrees on, or None (``scripts``: the text of the page's
+    scripts, where JSON-LD and script variables stand)."""
+    candidates = candidates_of(meta, scripts, url, margins)
     if not any(c.weight > BELOW_BARE for c in candidates):
         first = next(iter_datetimes(page_text[:_FIRST_REACH]), None)
         candidates += [Candidate(first, FIRST_ON_PAGE, "first date on the page")] if first else []
     return best(candidates, month_from_url(url))
 
 
-def candidates_of(meta: dict[str, str], html: str, url: str, margins: Margins
+def candidates_of(meta: dict[str, str], scripts: str, url: str, margins: Margins
                   ) -> list[Candidate]:
     found: list[Candidate] = []
     for name in _META_PUBLISHED:
@@ -125,10 +126,10 @@ def candidates_of(meta: dict[str, str], html: str, url: str, margins: Margins
         if value := _parse(meta.get(name, "")):
             found.append(Candidate(value, MODIFIED, f"meta {name}"))
             break
-    if json_ld := _JSON_LD.search(html):
+    if json_ld := _JSON_LD.search(scripts):
         found += [Candidate(value, JSON_LD, "JSON-LD") for value in [_parse(json_ld.group(1))]
                   if value]
-    found += [Candidate(value, SCRIPT, "script variable") for value in _script_dates(html)]
+    found += [Candidate(value, SCRIPT, "script variable") for value in _script_dates(scripts)]
     # Above the headline stand a disclosure table but also the day's date in a page header:
     # only dates labelled as the publication's count there. Between headline and text, the
     # bare date nearest the text is the story's (a post header under a blog's calendar);
@@ -248,15 +249,15 @@ def _parse(value: str) -> date | datetime | None:
     return parse_datetime(value) or _named_month(value)
 
 
-def _script_dates(html: str) -> list[date | datetime]:
+def _script_dates(scripts: str) -> list[date | datetime]:
     """Publish times a page's scripts hold (the page shows only 前天 until they run)."""
     found = []
     for name in _SCRIPT_NAMES:
-        at = html.find(name)
-        variable = _SCRIPT_VAR.match(html, at) if at >= 0 else None
+        at = scripts.find(name)
+        variable = _SCRIPT_VAR.match(scripts, at) if at >= 0 else None
         if variable and (value := _parse(variable.group(1))):
             found.append(value)
             break
-    if wechat := _WECHAT_CT.search(html):
+    if wechat := _WECHAT_CT.search(scripts):
         found.append(datetime.fromtimestamp(int(wechat.group(1)), SHANGHAI))
     return found

@@ -57,6 +57,7 @@ class _Candidate:
     text: str
     rank: int  # heading level: 3 for h1 … 0 for a plain line
     element: etree._Element | None
+    key: str = ""  # the text as headlines are compared (:func:`loose`)
 
 
 def choose_headline(root: Selector, meta: dict[str, str], title_tag: str,
@@ -97,12 +98,13 @@ def _article_title(meta: dict[str, str]) -> str | None:
 
 
 def _candidates(root: Selector, page_lines: list[str]) -> list[_Candidate]:
-    found = [_Candidate(text, _HEADING_RANK[node.root.tag], node.root)
+    found = [(text, _HEADING_RANK[node.root.tag], node.root)
              for node in root.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")
              if (text := clean_line(" ".join(node.root.itertext())))]
-    found += [_Candidate(line, 0, None) for line in dict.fromkeys(page_lines)]  # each once
-    return [c for c in found if _MIN_CHARS <= len(loose(c.text)) and len(c.text) <= _MAX_CHARS
-            and c.text.lower() not in _NAVIGATION and not _LABELLED.match(c.text)]
+    found += [(line, 0, None) for line in dict.fromkeys(page_lines)]  # each once
+    return [_Candidate(text, rank, element, key) for text, rank, element in found
+            if len(text) <= _MAX_CHARS and _MIN_CHARS <= len(key := loose(text))
+            and text.lower() not in _NAVIGATION and not _LABELLED.match(text)]
 
 
 def _agreeing(candidates: list[_Candidate], title: str, sites: list[str]
@@ -126,7 +128,7 @@ def _agreeing(candidates: list[_Candidate], title: str, sites: list[str]
     runs = {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
     scored = []
     for candidate in candidates:
-        key = loose(candidate.text)
+        key = candidate.key
         at = whole.find(key)
         exact = key in runs
         inside = [i for i in own if at < offsets[i + 1] and at + len(key) > offsets[i]]
@@ -199,7 +201,7 @@ def _with_decks(title: str, candidates: list[_Candidate]) -> Headline:
     """The headings right above and below the headline's heading: its kicker and subtitle."""
     key = loose(title)
     element = next((c.element for c in candidates
-                    if c.element is not None and loose(c.text) == key), None)
+                    if c.element is not None and c.key == key), None)
     parent = element.getparent() if element is not None else None
     if parent is None or len(parent) > _TITLE_BLOCK:  # decks stand in a small headline block
         return Headline(title)
