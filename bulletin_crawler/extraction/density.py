@@ -42,6 +42,11 @@ _CJK_PARAGRAPH, _LINE_LINKS = 30, 0.2
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
 _GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this short
+# A picture's credit closing a caption, in the languages of the corpus.
+_PICTURE_CREDIT = re.compile(r"(?:\b(?:bild|bilder|foto|fotos|photo|photos|credit|crédit|crédito|"
+                             r"image|imagen|zdjęcie|fot)\s*(?:[:：]|\.\.\.|…)|©)\s*\S.{0,60}$",
+                             re.IGNORECASE)
+_CREDIT_REACH = 90
 _DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _MIN_OWN_TEXT = 10
@@ -60,17 +65,44 @@ def article_blocks(body: etree._Element, title: str | None, stats: TextStats
                    ) -> list[etree._Element]:
     """The densest element and the siblings that continue it (a lead paragraph in a block of
     its own, an article split over several containers), in page order."""
-    scores = _scores(body, stats)
+    furniture = furniture_test(body, stats)
+    scores = _scores(body, stats, furniture)
     if not scores:
         return []
-    best = densest(scores, title, stats)
+    best = densest(scores, title, stats, furniture)
     post = first_post(best, stats)
     if post is not best:  # one of several posts: its look-alike siblings are other posts
         return [post]
     return _with_siblings(best, scores, stats)
 
 
-def _scores(body: etree._Element, stats: TextStats) -> dict[etree._Element, float]:
+def furniture_test(body: etree._Element, stats: TextStats
+                   ) -> Callable[[etree._Element], bool]:
+    """Is an element page furniture, or inside furniture: a box whose class or id names
+    comments, a sidebar, a footer, a menu… (readability's hints), or an ``<aside>``, ``<nav>``,
+    ``<footer>``; never a box holding half the page's text (a misnamed wrapper such as
+    ``content-sidebar-wrap``). Readability drops such boxes before it scores; a paragraph in a
+    sidebar's teaser is then no candidate, however dense."""
+    half = stats.chars.get(body, 0) / 2
+    verdicts: dict[etree._Element, bool] = {body: False}
+
+    def test(element: etree._Element) -> bool:
+        path = []
+        while element is not None and element not in verdicts:
+            path.append(element)
+            element = element.getparent()
+        verdict = element is not None and verdicts[element]
+        for step in reversed(path):  # from the known ancestor down
+            verdict = verdict or ((step.tag in _FURNITURE_TAGS or class_weight(step) < 1)
+                                  and stats.chars.get(step, 0) < half)
+            verdicts[step] = verdict
+        return verdict
+    return test
+
+
+def _scores(body: etree._Element, stats: TextStats,
+            furniture: Callable[[etree._Element], bool] | None = None
+            ) -> dict[etree._Element, float]:
     """Each text block scores by its punctuation and length, for the element holding it and,
     halved, for that element's parent."""
     scores: dict[etree._Element, float] = defaultdict(float)
@@ -88,19 +120,21 @@ def _scores(body: etree._Element, stats: TextStats) -> dict[etree._Element, floa
             continue
         scores[holder] += score
         if holder not in hints:
-            hints[holder] = class_weight(holder)
+            hints[holder] = _FURNITURE if furniture is not None and furniture(holder) \
+                else class_weight(holder)
         unlikely = hints[holder] < 1  # comments add nothing to the page around them
         if (parent := holder.getparent()) is not None and not unlikely:
             scores[parent] += score / 2
     return scores
 
 
-def densest(scores: dict[etree._Element, float], title: str | None, stats: TextStats
-            ) -> etree._Element:
-    """The element holding most sentence text outside links."""
+def densest(scores: dict[etree._Element, float], title: str | None, stats: TextStats,
+            furniture: Callable[[etree._Element], bool] | None = None) -> etree._Element:
+    """The element holding most sentence text outside links, outside page furniture."""
     def weight(element: etree._Element) -> float:
         weight = scores[element] * (1 - stats.link_density(element))
-        hint = class_weight(element)
+        hint = _FURNITURE if furniture is not None and furniture(element) \
+            else class_weight(element)
         if hint < 1:  # comments quote the headline too: no bonus for standing near it
             return weight * hint
         # standing by the headline counts for a block with text of its own, not for the
@@ -172,6 +206,10 @@ def _tag_path(element: etree._Element) -> tuple[str, ...]:
     return tuple(str(ancestor.tag) for ancestor in element.iterancestors())
 
 
+_FURNITURE = 0.05  # the weight of a furniture box: as good as excluded, unless nothing else
+_FURNITURE_TAGS = frozenset({"aside", "nav", "footer"})
+
+
 def class_weight(element: etree._Element) -> float:
     """Readability's class/id hints: comments, sidebars and footers are not the article."""
     names = element.get("class"), element.get("id")
@@ -186,22 +224,26 @@ def _names_weight(class_: str | None, id_: str | None) -> float:
     return 1.5 if _LIKELY.search(names) else 1.0
 
 
-def aside_within(container: etree._Element, stats: TextStats
-                 ) -> Callable[[etree._Element], bool]:
+def aside_within(container: etree._Element, stats: TextStats,
+                 headline: etree._Element | None = None) -> Callable[[etree._Element], bool]:
     """Comment threads, comment forms and share bars that stand inside the article's container:
-    left out, unless one of them holds most of the container's text (a misnamed wrapper)."""
+    left out, unless one of them holds most of the container's text (a misnamed wrapper). The
+    box holding the headline is the article's own header (``entry-header``: the lead, the
+    byline), never an aside."""
     total = stats.chars.get(container, 0)
+    header = frozenset(headline.iterancestors()) if headline is not None else frozenset()
 
     def aside(element: etree._Element) -> bool:
         return (element is not container and class_weight(element) < 1
-                and stats.chars.get(element, 0) < total / 2)
+                and stats.chars.get(element, 0) < total / 2 and element not in header)
     return aside
 
 
-def lines_within(page: list[Line], container: etree._Element, stats: TextStats) -> list[Line]:
+def lines_within(page: list[Line], container: etree._Element, stats: TextStats,
+                 headline: etree._Element | None = None) -> list[Line]:
     """The page's lines that stand in ``container``, without those in its asides: what a walk
     of the container would read, without walking it again."""
-    aside = aside_within(container, stats)
+    aside = aside_within(container, stats, headline)
     verdicts: dict[etree._Element, bool] = {container: True}  # is it in, and not aside?
 
     def inside(element: etree._Element | None) -> bool:
@@ -271,12 +313,19 @@ def around_blocks(lines: list[Line], own: set[str], title: str | None) -> list[b
             line = lines[index]
             if loose(line.text) == key or _breaks(line):
                 break
-            if reads_as_paragraph(line):
+            if reads_as_paragraph(line) and not _caption(line.text):
                 kept[index], gap = True, 0
             else:
                 gap += 1
             index += step
     return kept
+
+
+def _caption(text: str) -> bool:
+    """A picture's caption: it ends with the picture's credit (``… Bild: X``, ``…Credit...X``),
+    no paragraph of the text however long (the text's own blocks keep the captions they
+    hold)."""
+    return bool(_PICTURE_CREDIT.search(text[-_CREDIT_REACH:]))
 
 
 def _breaks(line: Line) -> bool:

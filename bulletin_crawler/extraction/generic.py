@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from lxml import etree
 from parsel import Selector
 
 from bulletin_crawler.extraction.bylines import parse_credit
@@ -81,7 +82,8 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     lines_of_page = [line.text for line in page]
     headline = choose_headline(root, meta, tag, lines_of_page, url)
     title = _override(root, overrides, "title") or headline.title
-    lines = _body_lines(root, html, overrides.get("body"), title, stats, page)
+    lines = _body_lines(root, html, overrides.get("body"), title, stats, page,
+                        headline.element if title == headline.title else None)
     if not title and len("".join(lines)) < 50:
         raise ExtractionError("no headline and no text block found")
     text = "\n".join(lines_of_page)
@@ -171,7 +173,8 @@ def _source(meta: dict[str, str]) -> str | None:
 
 
 def _body_lines(root: Selector, html: str, override: str | None, title: str | None,
-                stats: TextStats, page: list[Line]) -> list[str]:
+                stats: TextStats, page: list[Line], heading: etree._Element | None = None
+                ) -> list[str]:
     """The article's text: a site selector's, the CMS markers', else the densest blocks with
     the paragraphs around them in the page's main column."""
     block = comment_block(html, "<!--ZJEG_RSS.content.begin-->", "<!--ZJEG_RSS.content.end-->")
@@ -185,15 +188,23 @@ def _body_lines(root: Selector, html: str, override: str | None, title: str | No
         parts = [node for node in root.xpath(query) if len("".join(block_lines(node))) >= 20]
         parts = [node for node in parts
                  if not any(other.root in node.root.iterancestors() for other in parts)]
-        if parts:
-            return [line for node in parts for line in _lines(node, stats)]
+        if parts:  # the marked parts are the article's blocks (a lead may stand above them)
+            own = [line for node in parts for line in _lines(node, stats)]
+            return _in_column([node.root for node in parts], own, page, stats, title, heading)
     body = root.xpath("//body")
     blocks = article_blocks(body[0].root, title, stats) if body else []
     own = [line.text for block in blocks for line in _readable(lines_within(page, block, stats))]
+    return _in_column(blocks, own, page, stats, title, heading)
+
+
+def _in_column(blocks: list[etree._Element], own: list[str], page: list[Line],
+               stats: TextStats, title: str | None, heading: etree._Element | None
+               ) -> list[str]:
+    """The blocks' lines (``own``) with the paragraphs around them in the page's main column."""
     column = main_column(blocks, stats)
     if column is None:
         return own
-    lines = _readable(lines_within(page, column, stats))
+    lines = _readable(lines_within(page, column, stats, heading))
     return [line.text for line, keep in zip(lines, around_blocks(lines, set(own), title),
                                             strict=True) if keep] or own
 

@@ -54,8 +54,24 @@ def _margins(page_lines: list[str], lines: list[str], title: str | None) -> Marg
         return Margins(page_lines[max(top - ABOVE_LINES, 0): top], page_lines[top: start],
                        page_lines[bottom: bottom + MARGIN_LINES])
     return Margins(page_lines[max(heading - ABOVE_LINES, 0): heading],
-                   page_lines[heading + 1: start][-MARGIN_LINES:],
+                   page_lines[heading + 1: start][-MARGIN_LINES:]
+                   + _left_out(page_lines, lines, start),
                    page_lines[bottom: bottom + MARGIN_LINES])
+
+
+def _left_out(page_lines: list[str], lines: list[str], start: int) -> list[str]:
+    """The page lines the text passed over among its first lines: a lead stands above the
+    byline and the date (headline, deck, picture, ``By X``, date, text), which are then
+    lines under the headline all the same."""
+    skipped: list[str] = []
+    at = start
+    for line in lines[1:MARGIN_LINES]:
+        found = _find_line(page_lines, line, at + 1, at + 1 + MARGIN_LINES)
+        if found is None:
+            break
+        skipped += page_lines[at + 1: found]
+        at = found
+    return skipped
 
 
 def _title_line(page_lines: list[str], key: str, start: int | None) -> int | None:

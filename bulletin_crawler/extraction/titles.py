@@ -50,6 +50,7 @@ class Headline:
     title: str | None
     kicker: str | None = None
     subtitle: str | None = None
+    element: etree._Element | None = None  # the heading that shows it, when one does
 
 
 @dataclass(frozen=True)
@@ -204,9 +205,9 @@ def _with_decks(title: str, candidates: list[_Candidate]) -> Headline:
                     if c.element is not None and c.key == key), None)
     parent = element.getparent() if element is not None else None
     if parent is None or len(parent) > _TITLE_BLOCK:  # decks stand in a small headline block
-        return Headline(title)
+        return Headline(title, element=element)
     return Headline(title, _deck(element.getprevious(), _KICKER_CLASS),
-                    _deck(element.getnext(), _SUB_CLASS))
+                    _deck(element.getnext(), _SUB_CLASS), element)
 
 
 def _deck(element: etree._Element | None, hint: re.Pattern[str]) -> str | None:
