@@ -21,7 +21,7 @@ from parsel import Selector
 
 from bulletin_crawler.extraction.budget import checkpoint
 from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, TextStats, page_lines
-from bulletin_crawler.extraction.text import loose
+from bulletin_crawler.extraction.text import is_caption, loose
 
 # readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
@@ -42,11 +42,6 @@ _CJK_PARAGRAPH, _LINE_LINKS = 30, 0.2
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
 _GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this short
-# A picture's credit closing a caption, in the languages of the corpus.
-_PICTURE_CREDIT = re.compile(r"(?:\b(?:bild|bilder|foto|fotos|photo|photos|credit|crédit|crédito|"
-                             r"image|imagen|zdjęcie|fot)\s*(?:[:：]|\.\.\.|…)|©)\s*\S.{0,60}$",
-                             re.IGNORECASE)
-_CREDIT_REACH = 90
 _DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _MIN_OWN_TEXT = 10
@@ -313,19 +308,12 @@ def around_blocks(lines: list[Line], own: set[str], title: str | None) -> list[b
             line = lines[index]
             if loose(line.text) == key or _breaks(line):
                 break
-            if reads_as_paragraph(line) and not _caption(line.text):
+            if reads_as_paragraph(line) and not is_caption(line.text):
                 kept[index], gap = True, 0
             else:
                 gap += 1
             index += step
     return kept
-
-
-def _caption(text: str) -> bool:
-    """A picture's caption: it ends with the picture's credit (``… Bild: X``, ``…Credit...X``),
-    no paragraph of the text however long (the text's own blocks keep the captions they
-    hold)."""
-    return bool(_PICTURE_CREDIT.search(text[-_CREDIT_REACH:]))
 
 
 def _breaks(line: Line) -> bool:

@@ -60,6 +60,7 @@ _MARKER_BODY = (("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_
                 ("//*[@itemprop='articleBody']", "articleBody"))
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _HEAD_LINES, _KICKER_MAX, _HEAD_REACH, _FIRST_PARAGRAPH = 3, 30, 20, 30
+_LIST_HEADING_MAX, _ITEM_DEPTH = 60, 3
 # A field of a page's metadata: a short label and a colon (索 引 号：, 访问量：199).
 _FIELD = re.compile(r"^[^，。,.!?！？；;：:]{1,10}[:：]\s*\S{0,40}$")
 _SENTENCE_MARK = re.compile(r"[。！？；]|[.!?](?:\s|$)")
@@ -211,9 +212,29 @@ def _in_column(blocks: list[etree._Element], own: list[str], page: list[Line],
 
 def _readable(lines: list[Line]) -> list[Line]:
     """Lines with letters, and no lines of links (related stories, navigation) unless they
-    are credits."""
-    return [line for line in lines if _TEXTY.search(line.text) and len(line.text) > 1
-            and (not line.mostly_links() or parse_credit(line.text))]
+    are credits, nor the heading of such links (``Zobacz także``, ``Weitere Artikel:``)."""
+    links = [line.mostly_links() and not parse_credit(line.text) for line in lines]
+    return [line for index, (line, link) in enumerate(zip(lines, links, strict=True))
+            if not link and _TEXTY.search(line.text) and len(line.text) > 1
+            and not (index + 1 < len(lines) and links[index + 1] and _list_heading(line))]
+
+
+def _list_heading(line: Line) -> bool:
+    """A short line that says no sentence and is no list item: a heading (of the links under
+    it)."""
+    return len(line.text) <= _LIST_HEADING_MAX and not ends_sentence(line.text) \
+        and not _in_item(line.element) and parse_credit(line.text) is None
+
+
+def _in_item(element: etree._Element | None) -> bool:
+    """Is the element a list item, or in one (an ingredient whose name is a link)?"""
+    for _ in range(_ITEM_DEPTH):
+        if element is None:
+            return False
+        if element.tag in ("li", "dd", "td"):
+            return True
+        element = element.getparent()
+    return False
 
 
 def _lines(node: Selector, stats: TextStats) -> list[str]:

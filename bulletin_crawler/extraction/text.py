@@ -44,6 +44,12 @@ _PROMPT = re.compile(
     r"(?:twitter|facebook|instagram|linkedin|youtube|social media)",
     re.IGNORECASE)
 _LABEL_MAX, _PROMPT_MAX = 60, 200
+# A picture's caption: it closes with the picture's credit (``… | © Agency/Getty Images``,
+# ``X, photo: Archives``, ``(Credit: X / Grist)``, ``… Bild: X``).
+_CAPTION_CREDIT = re.compile(
+    r"(?:\b(?:bild|bilder|foto|fotos|photo|photos|credit|credits|crédit|crédito|créditos|image|"
+    r"imagen|zdjęcie|fot|quelle)\s*(?:[:：]|\.\.\.|…)|©)\s*\S.{0,60}$", re.IGNORECASE)
+_CAPTION_MAX, _CREDIT_REACH = 200, 80
 
 
 def clean_line(text: str) -> str:
@@ -63,10 +69,16 @@ def paragraphs(text: str) -> list[str]:
 
 def is_boilerplate(line: str) -> bool:
     """Navigation, print/close widgets, copyright footers, advertising and picture-credit
-    labels, newsletter and cookie prompts: never article text."""
+    labels, captions, newsletter and cookie prompts: never article text."""
     return (bool(_BOILERPLATE.search(line))
             or len(line) <= _LABEL_MAX and bool(_FURNITURE_LABEL.search(line))
-            or len(line) <= _PROMPT_MAX and bool(_PROMPT.search(line)))
+            or len(line) <= _PROMPT_MAX and bool(_PROMPT.search(line))
+            or is_caption(line))
+
+
+def is_caption(line: str) -> bool:
+    """A picture's caption, known by the credit that closes it."""
+    return len(line) <= _CAPTION_MAX and bool(_CAPTION_CREDIT.search(line[-_CREDIT_REACH:]))
 
 
 def drop_boilerplate(lines: list[str]) -> list[str]:
