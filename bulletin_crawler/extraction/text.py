@@ -40,6 +40,11 @@ _PROMPT = re.compile(
     r"|cookies?\b.{0,80}(?:use|accept|akzept|utilis|utiliz|używamy|korzystamy|zustimm)"
     r"|(?:use|accept|akzept|utilis|utiliz|używamy|korzystamy|verwenden)\S*.{0,80}cookies?\b"
     r"|protected by recaptcha|by submitting your (?:e-?mail|information)"
+    # a paywall's or an app's prompt
+    r"|subscri\w*\b.{0,60}(?:full story|full article|continue reading|keep reading|read more)"
+    r"|(?:full story|full article|continue reading|keep reading)\b.{0,60}subscri"
+    r"|already (?:a )?(?:subscriber|member)|(?:first-time|new) subscribers"
+    r"|download (?:the|our) .{0,40}\bapps?\b|sign up (?:here|now|today)\b"
     r"|(?:follow|folgen sie|suivez|síguenos|keep up with)\b.{0,60}"
     r"(?:twitter|facebook|instagram|linkedin|youtube|social media)",
     re.IGNORECASE)
@@ -50,6 +55,8 @@ _CAPTION_CREDIT = re.compile(
     r"(?:\b(?:bild|bilder|foto|fotos|photo|photos|credit|credits|crédit|crédito|créditos|image|"
     r"imagen|zdjęcie|fot|quelle)\s*(?:[:：]|\.\.\.|…)|©)\s*\S.{0,60}$", re.IGNORECASE)
 _CAPTION_MAX, _CREDIT_REACH = 200, 80
+_CAPTION_LABEL = re.compile(r"(?:abbildung|abb\.|figure|fig\.|grafik|gráfico|grafico|ilustración|"
+                            r"illustration|rycina|ryc\.)\s*\d*\s*[:：]", re.IGNORECASE)
 
 
 def clean_line(text: str) -> str:
@@ -77,8 +84,9 @@ def is_boilerplate(line: str) -> bool:
 
 
 def is_caption(line: str) -> bool:
-    """A picture's caption, known by the credit that closes it."""
-    return len(line) <= _CAPTION_MAX and bool(_CAPTION_CREDIT.search(line[-_CREDIT_REACH:]))
+    """A picture's caption, known by the credit that closes it or the label that opens it."""
+    return len(line) <= _CAPTION_MAX and bool(_CAPTION_CREDIT.search(line[-_CREDIT_REACH:])
+                                              or _CAPTION_LABEL.match(line))
 
 
 def drop_boilerplate(lines: list[str]) -> list[str]:
