@@ -161,16 +161,19 @@ def _unclosed(text: str) -> int:
     return sum(map(text.count, OPENERS)) - sum(map(text.count, CLOSERS))
 
 
-def page_byline(body: Byline, margins: Margins, meta_author: str, text: str,
+def page_byline(body: Byline, margins: Margins, declared: str | list[str], text: str,
                 source: str | None, title: str | None = None) -> Byline:
     """Every credit of the page in page order: the info lines above the text, the body's own,
-    the lines after it; the author meta tag for names the page shows; else a 来源 that is a
-    person. A name without a role that is a stretch of the headline is a piece of it."""
+    the lines after it; else the first author the page declares (a byline box, the author
+    meta tags, JSON-LD) for names the page shows; else a 来源 that is a person. A name
+    without a role that is a stretch of the headline is a piece of it."""
     byline = margin_credits(margins.under_title, under_headline=True, links=margins.links)
     byline.merge(body)
     byline.merge(margin_credits(margins.below))
-    if not byline:
-        byline.merge(meta_credit(meta_author, text))
+    for author in [declared] if isinstance(declared, str) else declared:
+        if byline:
+            break
+        byline.merge(meta_credit(author, text))
     if not byline:
         byline.merge(source_person(source))
     headline = loose(title or "")

@@ -17,6 +17,7 @@ from dataclasses import replace
 from lxml import etree
 from parsel import Selector
 
+from bulletin_crawler.extraction.authors import declared_authors
 from bulletin_crawler.extraction.bylines import parse_credit
 from bulletin_crawler.extraction.credits import close_across, page_byline
 from bulletin_crawler.extraction.dates import (
@@ -96,7 +97,7 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     lines, footer = split_tail(lines)  # a post's footer: its date for the candidates
     margins = replace(margins, under_title=margins.under_title + header,
                       below=footer + margins.below)
-    scripts = "\n".join(root.root.xpath("//script/text()"))
+    scripts = "\n\x00\n".join(root.root.xpath("//script/text()"))
     published = (parse_datetime(override_date) if override_date else None) or choose_date(
         meta, scripts, url, margins, text)
     extracted = Extracted(
@@ -105,7 +106,8 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
         source=_source(meta), column=meta.get("columnname"),
     )
     finish(extracted)
-    extracted.byline = page_byline(extracted.byline, margins, meta.get("author", ""), text,
+    extracted.byline = page_byline(extracted.byline, margins,
+                                   declared_authors(root.root, html, meta, scripts), text,
                                    extracted.source, title)
     extracted.source = extracted.source or extracted.byline.source
     return extracted
