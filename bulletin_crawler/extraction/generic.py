@@ -43,6 +43,7 @@ from bulletin_crawler.extraction.html import (
     title_tag,
 )
 from bulletin_crawler.extraction.layout import page_margins
+from bulletin_crawler.extraction.published import marked_dates
 from bulletin_crawler.extraction.published import published as choose_date
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.tails import split_tail
@@ -99,7 +100,7 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
                       below=footer + margins.below)
     scripts = "\n\x00\n".join(root.root.xpath("//script/text()"))
     published = (parse_datetime(override_date) if override_date else None) or choose_date(
-        meta, scripts, url, margins, text)
+        meta, scripts, url, margins, text, marked_dates(root.root, html))
     extracted = Extracted(
         url=url, title=title, kicker=headline.kicker or kicker, subtitle=headline.subtitle,
         paragraphs=lines, published_at=published,

@@ -21,6 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from lxml import etree
+
 from bulletin_crawler.extraction.dates import (
     SHANGHAI,
     date_from_url,
@@ -33,11 +35,11 @@ from bulletin_crawler.extraction.layout import Margins
 
 _META_PUBLISHED = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
                    "article:published_time", "og:release_date", "datepublished", "dc.date",
-                   "dc.date.issued", "date", "firstpublishedtime", "releasedate", "og:time",
+                   "dc.date.issued", "dc:date", "dcterms:issued", "dcterms.issued", "date", "firstpublishedtime", "releasedate", "og:time",
                    "apub:time", "pubtime", "publish_time", "og:published_time",
                    "article:published", "parsely-pub-date", "sailthru.date", "created",
                    "dcterms.created", "dc.date.created", "citation_publication_date",
-                   "citation_date", "weibo:article:create_at")
+                   "citation_date", "bepress_citation_date", "weibo:article:create_at")
 _META_MODIFIED = ("dateupdate", "datemodified", "article:modified_time", "lastmodified",
                   "og:updated_time", "dcterms.modified")
 _JSON_LD = re.compile(r"\"datePublished\"\s*:\s*\"([^\"]{8,40})\"")
@@ -91,6 +93,14 @@ SHOWN_LABELLED, POST_HEADER, META, JSON_LD, SCRIPT = 4.5, 4.5, 3.0, 3.0, 2.5
 URL, URL_MONTH, SHOWN_BARE, FARTHER_BARE, BELOW_BARE = 2.0, 1.1, 2.0, 1.0, 0.5
 MODIFIED, FIRST_ON_PAGE, BELOW_LATER = 0.5, 0.6, 0.25
 _BARE_REST = 10  # characters besides the date on a line that shows a bare date
+MARKED, MARKED_WEAK = 3.0, 1.0  # a date the markup labels published; a page's first <time>
+_MARKED_QUERY = ("//time[@datetime] | //*[@itemprop='datePublished' or @itemprop='dateCreated'"
+                 " or @property='schema:datePublished' or @property='schema:dateCreated'"
+                 " or @property='article:published_time'][@content or @datetime]")
+_MARKED_NAMES = re.compile(r"datePublished|dateCreated|published|pubdate|entry-date|post-date|"
+                           r"article:published", re.IGNORECASE)
+_MODIFIED_NAMES = re.compile(r"modified|updated|dateModified", re.IGNORECASE)
+_MACHINE = ("meta", "JSON-LD", "script")  # ("meta marked element" is one of them)  # sources a CMS fills from one stored timestamp
 
 
 @dataclass(frozen=True)
@@ -104,11 +114,15 @@ class Candidate:
         return self.value.date() if isinstance(self.value, datetime) else self.value
 
 
-def published(meta: dict[str, str], scripts: str, url: str, margins: Margins, page_text: str
-              ) -> date | datetime | None:
+def published(meta: dict[str, str], scripts: str, url: str, margins: Margins, page_text: str,
+              marked: list[tuple[str, bool]] | None = None) -> date | datetime | None:
     """The publish date the evidence agrees on, or None (``scripts``: the text of the page's
-    scripts, where JSON-LD and script variables stand)."""
+    scripts, where JSON-LD and script variables stand; ``marked``: :func:`marked_dates`)."""
     candidates = candidates_of(meta, scripts, url, margins)
+    for value, strong in marked or []:
+        if parsed := _parse(value):
+            candidates.append(Candidate(parsed, MARKED if strong else MARKED_WEAK,
+                                        "meta marked element"))
     if not any(c.weight > BELOW_BARE for c in candidates):
         first = next(iter_datetimes(page_text[:_FIRST_REACH]), None)
         candidates += [Candidate(first, FIRST_ON_PAGE, "first date on the page")] if first else []
@@ -143,6 +157,29 @@ def candidates_of(meta: dict[str, str], scripts: str, url: str, margins: Margins
     return [c for c in found if c.day <= latest]
 
 
+def marked_dates(root: etree._Element, html: str) -> list[tuple[str, bool]]:
+    """Dates the markup labels: an element whose ``itemprop``/``property`` says
+    datePublished (``<time itemprop="datePublished" datetime=…>``, RDFa's ``schema:dateCreated``
+    with ``content``), a ``<time datetime>`` whose class says published (``entry-date
+    published``); each with whether its label is explicit. The first plain ``<time datetime>``
+    of the page counts as a weak witness."""
+    if "datetime=" not in html and "datePublished" not in html and "dateCreated" not in html:
+        return []
+    found: list[tuple[str, bool]] = []
+    plain = None
+    for element in root.xpath(_MARKED_QUERY):
+        value = element.get("datetime") or element.get("content") or ""
+        names = " ".join(filter(None, (element.get("itemprop"), element.get("property"),
+                                        element.get("class"), element.get("pubdate"))))
+        if not value:
+            continue
+        if _MARKED_NAMES.search(names) and not _MODIFIED_NAMES.search(names):
+            found.append((value, True))
+        elif plain is None and element.tag == "time" and not _MODIFIED_NAMES.search(names):
+            plain = value
+    return found[:1] + ([(plain, False)] if plain and not found else [])
+
+
 def best(candidates: list[Candidate], url_month: tuple[int, int] | None = None
          ) -> date | datetime | None:
     """The day with most evidence (a URL naming only the month backs its days); its most
@@ -150,14 +187,33 @@ def best(candidates: list[Candidate], url_month: tuple[int, int] | None = None
     if not candidates:
         return None
     score: dict[date, float] = defaultdict(float)
-    for candidate in candidates:
+    for candidate in _independent(candidates):
         score[candidate.day] += candidate.weight
     for day in score:
         if (day.year, day.month) == url_month:
             score[day] += URL_MONTH
-    day = max(score, key=lambda d: (score[d], max(c.weight for c in candidates if c.day == d)))
+    # a tie goes to the day with the strongest single witness, then to a precise timestamp
+    day = max(score, key=lambda d: (score[d], max(c.weight for c in candidates if c.day == d),
+                                    any(isinstance(c.value, datetime) for c in candidates
+                                        if c.day == d)))
     on_day = [c for c in candidates if c.day == day]
     return max(on_day, key=lambda c: (isinstance(c.value, datetime), c.weight)).value
+
+
+def _independent(candidates: list[Candidate]) -> list[Candidate]:
+    """One vote per piece of evidence: a CMS writes the same timestamp into its meta tags,
+    its JSON-LD and a script variable, which are then one witness (the strongest of the
+    copies), not three against the date the page shows."""
+    machine: dict[date | datetime, Candidate] = {}
+    others = []
+    for candidate in candidates:
+        if candidate.source.startswith(_MACHINE):
+            held = machine.get(candidate.value)
+            if held is None or candidate.weight > held.weight:
+                machine[candidate.value] = candidate
+        else:
+            others.append(candidate)
+    return others + list(machine.values())
 
 
 def _shown(lines: list[str], bare: tuple[float, float] = (SHOWN_BARE, SHOWN_BARE),
