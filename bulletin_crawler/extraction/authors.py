@@ -35,17 +35,18 @@ _ASIDE_DEPTH = 6
 
 
 def declared_authors(root: etree._Element, html: str, meta: dict[str, str],
-                     scripts: str) -> list[str]:
+                     scripts: str) -> Iterator[str]:
     """What the page declares as its author: the page's own fields first, then the byline
-    boxes in page order (a list of other posts may show its items' authors too)."""
+    boxes in page order (a list of other posts may show its items' authors too); read as
+    far as the caller asks."""
     found = [value for name in _META_NAMES if (value := meta.get(name, ""))
              and not value.startswith(("http:", "https:", "www."))]
     for number in ("1", "2"):
         if _WRITTEN_BY.match(meta.get(f"twitter:label{number}", "")):
             found.append(meta.get(f"twitter:data{number}", ""))
     found += _json_ld_authors(scripts)
-    found += _byline_boxes(root, html)
-    return [author for author in dict.fromkeys(found) if author]
+    yield from (author for author in dict.fromkeys(found) if author)
+    yield from _byline_boxes(root, html)
 
 
 def _byline_boxes(root: etree._Element, html: str) -> Iterator[str]:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from bulletin_crawler.extraction.bylines import (
     CLOSERS,
@@ -161,7 +162,8 @@ def _unclosed(text: str) -> int:
     return sum(map(text.count, OPENERS)) - sum(map(text.count, CLOSERS))
 
 
-def page_byline(body: Byline, margins: Margins, declared: str | list[str], text: str,
+def page_byline(body: Byline, margins: Margins,
+                declared: str | Iterable[str] | Callable[[], Iterable[str]], text: str,
                 source: str | None, title: str | None = None) -> Byline:
     """Every credit of the page in page order: the info lines above the text, the body's own,
     the lines after it; else the first author the page declares (a byline box, the author
@@ -170,10 +172,12 @@ def page_byline(body: Byline, margins: Margins, declared: str | list[str], text:
     byline = margin_credits(margins.under_title, under_headline=True, links=margins.links)
     byline.merge(body)
     byline.merge(margin_credits(margins.below))
-    for author in [declared] if isinstance(declared, str) else declared:
-        if byline:
-            break
-        byline.merge(meta_credit(author, text))
+    if not byline:  # (what a page declares is read only when needed)
+        authors = declared() if callable(declared) else declared
+        for author in [authors] if isinstance(authors, str) else authors:
+            byline.merge(meta_credit(author, text))
+            if byline:
+                break
     if not byline:
         byline.merge(source_person(source))
     headline = loose(title or "")

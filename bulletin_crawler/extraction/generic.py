@@ -107,8 +107,8 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
         source=_source(meta), column=meta.get("columnname"),
     )
     finish(extracted)
-    extracted.byline = page_byline(extracted.byline, margins,
-                                   declared_authors(root.root, html, meta, scripts), text,
+    declared = lambda: declared_authors(root.root, html, meta, scripts)  # noqa: E731
+    extracted.byline = page_byline(extracted.byline, margins, declared, text,
                                    extracted.source, title)
     extracted.source = extracted.source or extracted.byline.source
     return extracted

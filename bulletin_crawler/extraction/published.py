@@ -94,9 +94,14 @@ URL, URL_MONTH, SHOWN_BARE, FARTHER_BARE, BELOW_BARE = 2.0, 1.1, 2.0, 1.0, 0.5
 MODIFIED, FIRST_ON_PAGE, BELOW_LATER = 0.5, 0.6, 0.25
 _BARE_REST = 10  # characters besides the date on a line that shows a bare date
 MARKED, MARKED_WEAK = 3.0, 1.0  # a date the markup labels published; a page's first <time>
-_MARKED_QUERY = ("//time[@datetime] | //*[@itemprop='datePublished' or @itemprop='dateCreated'"
-                 " or @property='schema:datePublished' or @property='schema:dateCreated'"
-                 " or @property='article:published_time'][@content or @datetime]")
+# Each query with the spellings a page must hold for it to find anything.
+_MARKED_QUERIES = ((("<time", "<TIME"), "//time[@datetime]"),
+                   (('temprop="datePublished"', "temprop='datePublished'",
+                     "temprop=datePublished", 'temprop="dateCreated"', "temprop='dateCreated'",
+                     "temprop=dateCreated", "schema:datePublished", "schema:dateCreated"),
+                    "//*[@itemprop='datePublished' or @itemprop='dateCreated' or "
+                    "@property='schema:datePublished' or @property='schema:dateCreated']"
+                    "[@content or @datetime]"))
 _MARKED_NAMES = re.compile(r"datePublished|dateCreated|published|pubdate|entry-date|post-date|"
                            r"article:published", re.IGNORECASE)
 _MODIFIED_NAMES = re.compile(r"modified|updated|dateModified", re.IGNORECASE)
@@ -163,11 +168,13 @@ def marked_dates(root: etree._Element, html: str) -> list[tuple[str, bool]]:
     with ``content``), a ``<time datetime>`` whose class says published (``entry-date
     published``); each with whether its label is explicit. The first plain ``<time datetime>``
     of the page counts as a weak witness."""
-    if "datetime=" not in html and "datePublished" not in html and "dateCreated" not in html:
+    queries = [query for spellings, query in _MARKED_QUERIES
+               if any(spelling in html for spelling in spellings)]
+    if not queries:
         return []
     found: list[tuple[str, bool]] = []
     plain = None
-    for element in root.xpath(_MARKED_QUERY):
+    for element in root.xpath(" | ".join(queries)):
         value = element.get("datetime") or element.get("content") or ""
         names = " ".join(filter(None, (element.get("itemprop"), element.get("property"),
                                         element.get("class"), element.get("pubdate"))))
