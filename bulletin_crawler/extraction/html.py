@@ -164,22 +164,33 @@ def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = N
     owner: etree._Element | None = None
 
     def add(text: str, in_link: bool, element: etree._Element) -> None:
-        nonlocal line_links, owner, parts
-        pieces = text.split("\n") if "\n" in text else (text,)
-        for number, piece in enumerate(pieces):
-            if number:  # a newline inside a text node ends a line too
+        nonlocal line_links, owner
+        if text.isspace():  # layout: a newline in it ends the line, spaces join words
+            if "\n" in text:
                 flush()
-            parts.append(piece)
-            if owner is None and not piece.isspace() and piece:
-                owner = element
-            if in_link:
-                line_links += _visible(piece)
+            elif owner is not None:
+                parts.append(text)
+            return
+        if "\n" in text:
+            for number, piece in enumerate(text.split("\n")):
+                if number:  # a newline inside a text node ends a line too
+                    flush()
+                if piece:
+                    add(piece, in_link, element)
+            return
+        parts.append(text)
+        if owner is None:
+            owner = element
+        if in_link:
+            line_links += _visible(text)
 
     def flush() -> None:
-        nonlocal line_links, owner, parts
+        nonlocal line_links, owner
         if owner is not None:  # else nothing but whitespace since the last line
             lines.append(Line("".join(parts).strip(), line_links, owner))
-        parts, line_links, owner = [], 0, None
+            owner = None
+        parts.clear()
+        line_links = 0
 
     # per open element: [chars, punctuation, link chars, own chars, own punctuation]
     counts: list[list[int]] = []
@@ -187,6 +198,9 @@ def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = N
     links_open = 0  # <a> elements open around the walk's position
     skipped: etree._Element | None = None
     steps = 0
+    chars_of, punct_of, links_of, own_of = (stats.chars, stats.punct, stats.links, stats.own) \
+        if stats is not None else ({}, {}, {}, {})
+    count_punct = _PUNCT.findall
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag
@@ -209,8 +223,11 @@ def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = N
             if text:
                 add(text, links_open > 0, element)
             if stats is not None:
-                chars, punct = _measure(text)
-                counts.append([chars, punct, 0, chars, punct])
+                if text and not text.isspace():
+                    chars, punct = len(text.strip()), len(count_punct(text))
+                    counts.append([chars, punct, 0, chars, punct])
+                else:
+                    counts.append([0, 0, 0, 0, 0])
             continue
         if element is skipped:
             skipped = None
@@ -222,25 +239,26 @@ def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = N
                 links_open -= 1
             if stats is not None:
                 chars, punct, links, own_chars, own_punct = counts.pop()
-                stats.chars[element], stats.punct[element] = chars, punct
-                stats.links[element] = links
-                if tag != "a" and not links_open:  # inside a link: text, but no paragraph
-                    stats.own[element] = (own_chars, own_punct)
-                if counts:
-                    outer = counts[-1]
-                    outer[0] += chars
-                    outer[1] += punct
-                    outer[2] += chars if tag == "a" else links
-                    if tag in INLINE_TAGS:
-                        outer[3] += chars
-                        outer[4] += punct
+                if chars:  # (an element without text counts nothing: no entry)
+                    chars_of[element], punct_of[element], links_of[element] = \
+                        chars, punct, links
+                    if own_chars and tag != "a" and not links_open:  # in a link: text, but
+                        own_of[element] = (own_chars, own_punct)  # no paragraph
+                    if counts:
+                        outer = counts[-1]
+                        outer[0] += chars
+                        outer[1] += punct
+                        outer[2] += chars if tag == "a" else links
+                        if tag in INLINE_TAGS:
+                            outer[3] += chars
+                            outer[4] += punct
         if element is root:
             break
         tail = element.tail
         if tail and ancestors:  # the tail text after an element, in its parent's line
             add(tail, links_open > 0, ancestors[-1])
             if stats is not None and counts and not tail.isspace():
-                chars, punct = _measure(tail)
+                chars, punct = len(tail.strip()), len(count_punct(tail))
                 outer = counts[-1]
                 outer[0] += chars
                 outer[1] += punct
@@ -248,13 +266,6 @@ def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = N
                 outer[4] += punct
     flush()
     return lines
-
-
-def _measure(text: str | None) -> tuple[int, int]:
-    """Characters of a text node without the layout whitespace around it, and its marks."""
-    if not text or text.isspace():
-        return 0, 0
-    return len(text.strip()), len(_PUNCT.findall(text))
 
 
 def _visible(text: str) -> int:
