@@ -57,6 +57,12 @@ _POST_FOOTER = re.compile(r"^[^。！？]*(?:(?:发布|发表|更新)(?:时间|�
                           r"\s*\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}[^。！？]*$")
 
 
+def related_heading(line: str) -> bool:
+    """``相关阅读``, ``Related articles``: the heading of a related-stories list, which ends the
+    story with everything after it."""
+    return bool(_RELATED.match(line))
+
+
 def cut_tail(lines: list[str]) -> list[str]:
     """``lines`` without the furniture under the story (see the module docstring)."""
     return split_tail(lines)[0]
