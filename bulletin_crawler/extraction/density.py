@@ -21,6 +21,7 @@ from parsel import Selector
 
 from bulletin_crawler.extraction.budget import checkpoint
 from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, TextStats, page_lines
+from bulletin_crawler.extraction.tails import related_heading
 from bulletin_crawler.extraction.text import is_caption, loose
 
 # readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
@@ -220,13 +221,12 @@ def _names_weight(class_: str | None, id_: str | None) -> float:
 
 
 def aside_within(container: etree._Element, stats: TextStats,
-                 headline: etree._Element | None = None) -> Callable[[etree._Element], bool]:
+                 header: frozenset[etree._Element] = frozenset()
+                 ) -> Callable[[etree._Element], bool]:
     """Comment threads, comment forms and share bars that stand inside the article's container:
     left out, unless one of them holds most of the container's text (a misnamed wrapper). The
-    box holding the headline is the article's own header (``entry-header``: the lead, the
-    byline), never an aside."""
+    ``header`` boxes (:func:`header_boxes`) are never asides."""
     total = stats.chars.get(container, 0)
-    header = frozenset(headline.iterancestors()) if headline is not None else frozenset()
 
     def aside(element: etree._Element) -> bool:
         return (element is not container and class_weight(element) < 1
@@ -234,11 +234,20 @@ def aside_within(container: etree._Element, stats: TextStats,
     return aside
 
 
+def header_boxes(headline: etree._Element | None, blocks: list[etree._Element]
+                 ) -> frozenset[etree._Element]:
+    """The boxes that hold the headline but not the article's text: the article's own header
+    (``entry-header``: the lead, the byline), whatever its class says."""
+    if headline is None or not blocks:
+        return frozenset()
+    return frozenset(headline.iterancestors()) - frozenset(blocks[0].iterancestors())
+
+
 def lines_within(page: list[Line], container: etree._Element, stats: TextStats,
-                 headline: etree._Element | None = None) -> list[Line]:
+                 header: frozenset[etree._Element] = frozenset()) -> list[Line]:
     """The page's lines that stand in ``container``, without those in its asides: what a walk
     of the container would read, without walking it again."""
-    aside = aside_within(container, stats, headline)
+    aside = aside_within(container, stats, header)
     verdicts: dict[etree._Element, bool] = {container: True}  # is it in, and not aside?
 
     def inside(element: etree._Element | None) -> bool:
@@ -317,7 +326,10 @@ def around_blocks(lines: list[Line], own: set[str], title: str | None) -> list[b
 
 
 def _breaks(line: Line) -> bool:
-    return len(line.text) <= _BREAK_MAX and bool(_DATED.search(line.text))
+    """A short dated line, or a related-stories heading: what follows is no longer the
+    story's."""
+    return len(line.text) <= _BREAK_MAX and bool(_DATED.search(line.text)) \
+        or related_heading(line.text)
 
 
 def reads_as_paragraph(line: Line) -> bool:

@@ -28,6 +28,7 @@ from bulletin_crawler.extraction.density import (
     around_blocks,
     article_blocks,
     aside_within,
+    header_boxes,
     lines_within,
     main_column,
     read_page,
@@ -208,7 +209,7 @@ def _in_column(blocks: list[etree._Element], own: list[str], page: list[Line],
     column = main_column(blocks, stats)
     if column is None:
         return own
-    lines = _readable(lines_within(page, column, stats, heading))
+    lines = _readable(lines_within(page, column, stats, header_boxes(heading, blocks)))
     return [line.text for line, keep in zip(lines, around_blocks(lines, set(own), title),
                                             strict=True) if keep] or own
 
