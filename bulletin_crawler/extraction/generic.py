@@ -48,7 +48,7 @@ from bulletin_crawler.extraction.published import marked_dates
 from bulletin_crawler.extraction.published import published as choose_date
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.tails import related_heading, split_tail
-from bulletin_crawler.extraction.text import clean_line, ends_sentence, loose
+from bulletin_crawler.extraction.text import clean_line, ends_sentence, ends_statement, loose
 from bulletin_crawler.extraction.titles import choose_headline
 
 _META_SOURCE = ("contentsource", "source", "article:source")
@@ -226,7 +226,7 @@ def _readable(lines: list[Line]) -> list[Line]:
 def _list_heading(line: Line) -> bool:
     """A short line that says no sentence and is no list item: a heading (of the links under
     it)."""
-    return len(line.text) <= _LIST_HEADING_MAX and not ends_sentence(line.text) \
+    return len(line.text) <= _LIST_HEADING_MAX and not ends_statement(line.text) \
         and not _in_item(line.element) and parse_credit(line.text) is None \
         and not related_heading(line.text)  # (it stays, to end the story where it stands)
 

@@ -105,9 +105,15 @@ class Evidence(Enum):
     BARE = "bare"  # no label: a wire bracket, a line under the headline, a meta tag
 
 
+_INITIAL = 2  # "J." and "Jr." keep their dots
+
+
 def normalise_name(name: str) -> str:
-    """``方  敏`` → ``方敏`` (justified two-character names), NFKC, outer spaces gone."""
+    """``方  敏`` → ``方敏`` (justified two-character names), NFKC, outer spaces gone, a
+    sentence's full stop after a name gone (``Tatyana Turner.``; an initial keeps its own)."""
     name = unicodedata.normalize("NFKC", name).strip()
+    if name.endswith(".") and len(name.rsplit(" ", 1)[-1]) > _INITIAL:
+        name = name[:-1]
     return _INNER_SPACE.sub("", name)
 
 

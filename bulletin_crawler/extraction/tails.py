@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bulletin_crawler.extraction.bylines import parse_credit
-from bulletin_crawler.extraction.text import ends_sentence
+from bulletin_crawler.extraction.text import ends_sentence, ends_statement
 
 _COUNTER_WORDS = (r"(?:阅读|浏览|点击|评论|跟帖|点赞|赞|收藏|分享|转发|参与|人参与|条评论|回复|喜欢|"
                   r"在看)(?:数|量|次数|次)?|comments?|likes?|shares?|views?|reads?|replies|"
@@ -52,6 +52,7 @@ _DATED_ITEM = re.compile(r"^(?:\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}月\d
                          r"|\d{4}年\d{1,2}月\d{1,2}日\s*$")
 _ITEM_MAX, _WIDGET_MAX, _CREDIT_MAX = 60, 30, 80
 _NOTICE_MAX, _NOTICE_OPENING = 240, 20
+_STORY_LINE, _STORY_LINES = 100, 3  # a paragraph this long, this many: the story goes on
 # A post's footer: its publish time (and poster) under the text, 发布时间 2005/05/17 … by X.
 _POST_FOOTER = re.compile(r"^[^。！？]*(?:(?:发布|发表|更新)(?:时间|日期|于)\s*[:：]?|(?:时间|日期)\s*[:：])"
                           r"\s*\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}[^。！？]*$")
@@ -73,7 +74,8 @@ def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     # a related-stories heading, or a post's dated footer (the next post follows it), ends
     # the story
     end_of_story = next((i for i, line in enumerate(lines) if i and (
-        _RELATED.match(line) or len(line) <= _CREDIT_MAX and _POST_FOOTER.search(line))), None)
+        _RELATED.match(line) and not _story_follows(lines, i)
+        or len(line) <= _CREDIT_MAX and _POST_FOOTER.search(line))), None)
     story, after = ((lines[:end_of_story], lines[end_of_story:]) if end_of_story is not None
                     else (lines, []))
     credits: list[str] = []  # credit lines met on the way up stay, for the byline reader
@@ -88,6 +90,13 @@ def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
         end -= 1
     cut = [line for line in story[end:] if line not in credits] + after
     return story[:end] + credits, cut
+
+
+def _story_follows(lines: list[str], index: int) -> bool:
+    """Paragraphs after a related-stories heading: it was a button (CNN's ``Read More``
+    opens the rest of the story), since a list of related stories is short items."""
+    return sum(len(line) >= _STORY_LINE and ends_statement(line)
+               for line in lines[index + 1:]) >= _STORY_LINES
 
 
 def _furniture(line: str) -> bool:

@@ -109,6 +109,12 @@ def ends_sentence(line: str) -> bool:
     return bool(line) and line[-1] in SENTENCE_END
 
 
+def ends_statement(line: str) -> bool:
+    """:func:`ends_sentence`, or a Latin full stop (which Chinese lines do not end with, but
+    dates and numbered items do: ``2024.05.``)."""
+    return ends_sentence(line) or line.endswith(".") and not line[-2:-1].isdigit()
+
+
 def loose(text: str) -> str:
     """Letters and digits only, lower-cased: how headlines and lines are compared."""
     return _NOT_WORD.sub("", text).lower()
