@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from bulletin_crawler.extraction.html import Line
+from bulletin_crawler.extraction.tails import related_heading
 from bulletin_crawler.extraction.text import loose
 
 MARGIN_LINES = 8  # lines above and below the text where dates and credits stand
@@ -28,9 +29,13 @@ class Margins:
 
 def page_margins(page: list[Line], lines: list[str], title: str | None) -> Margins:
     """The page lines around the text ``lines`` (a run of the ``page``'s lines with some,
-    links and asides, left out) and around its headline."""
+    links and asides, left out) and around its headline; below the text, none after a
+    related-stories heading (their credits and dates are other stories')."""
     margins = _margins([line.text for line in page], lines, title)
-    return replace(margins, links=frozenset(line.text for line in page if line.mostly_links()))
+    below = next((margins.below[:index] for index, line in enumerate(margins.below)
+                  if related_heading(line)), margins.below)
+    return replace(margins, below=below,
+                   links=frozenset(line.text for line in page if line.mostly_links()))
 
 
 def _margins(page_lines: list[str], lines: list[str], title: str | None) -> Margins:

@@ -29,8 +29,14 @@ _WIDGET = re.compile(
     r"全部评论|文明上网|理性发言|登录|注册|提交|发表|取消|发送|验证码|加载中|正在加载|加载更多|"
     r"点击加载|点击查看|查看更多|展开全文|自动播放|精彩视频|视频推荐|返回顶部|回到顶部|上一篇|下一篇|"
     r"share|tweet|print|e-?mail|follow us|subscribe|sign up|log ?in|teilen|drucken|partager|"
-    r"compartir|imprimir|udostępnij|leave a (?:reply|comment)|post a comment|add (?:a )?comment|"
-    r"kommentar schreiben|laisser un commentaire|deja un comentario)"
+    r"compartir|imprimir|imprimer|stampa|drukuj|udostępnij|permalink|permalien|"
+    r"leave a (?:reply|comment)|post a comment|add (?:a )?comment|"
+    r"kommentare? (?:schreiben|verfassen)|laisser un commentaire|deja un comentario|"
+    r"vos réactions|réagir|qui êtes-vous|votre (?:commentaire|message|nom)|ihre meinung|"
+    r"ihr kommentar|tu comentario|deja tu comentario|seu comentário|skomentuj|"
+    r"we want to hear what you think)"
+    # "[more]" after an item, alone on its line
+    r"|^[\[(]?(?:more|mehr|plus|más|mais|więcej|altro)\s*[\])]?$"
     # a share button's platform, alone on its line
     r"|^(?:微信|微博|朋友圈|QQ空间|QQ|抖音|facebook|twitter|x|whatsapp|linkedin|pinterest|"
     r"telegram|reddit|xing)$",
@@ -45,7 +51,12 @@ _RELATED = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相�
                       r"猜你喜欢|更多精彩|网友评论|精彩推荐|热门文章|编辑推荐|今日推荐|大家都在看|"
                       r"related (?:articles|posts|stories|news)|read more|more stories|"
                       r"you (?:may|might) also like|weitere artikel|das könnte sie auch|"
-                      r"à lire aussi|lire aussi|te puede interesar|noticias relacionadas)"
+                      r"auch interessant|lesen sie auch|mehr zum thema|"
+                      r"à lire aussi|lire aussi|sur le même sujet|articles liés|"
+                      r"te puede interesar|noticias relacionadas|notas relacionadas|"
+                      r"artículos relacionados|lea también|leia também|veja também|"
+                      r"leggi anche|potrebbe interessarti|zobacz (?:także|również)|"
+                      r"czytaj (?:też|także|również))"
                       r"[】\]]?\s*(?:[:：>].*)?$", re.IGNORECASE)
 _DATED_ITEM = re.compile(r"^(?:\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}月\d{1,2}日|\(\d{1,2}[-/]\d{1,2}\))"
                          r"|(?:\d{2,4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*[)）]?$"
@@ -70,7 +81,8 @@ def cut_tail(lines: list[str]) -> list[str]:
 
 
 def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
-    """The story's lines (with the credit lines met under it) and the furniture cut."""
+    """The story's lines (with the credit lines met under it) and the furniture cut (a
+    post's footer, but not the related stories after their heading)."""
     # a related-stories heading, or a post's dated footer (the next post follows it), ends
     # the story
     end_of_story = next((i for i, line in enumerate(lines) if i and (
@@ -78,6 +90,8 @@ def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
         or len(line) <= _CREDIT_MAX and _POST_FOOTER.search(line))), None)
     story, after = ((lines[:end_of_story], lines[end_of_story:]) if end_of_story is not None
                     else (lines, []))
+    # a related heading the story goes on after was a label of links (Zobacz także, Read More)
+    story = [line for index, line in enumerate(story) if not index or not _RELATED.match(line)]
     credits: list[str] = []  # credit lines met on the way up stay, for the byline reader
     end = len(story)
     while end > 1:
@@ -88,7 +102,9 @@ def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
         elif credit is None and not (_furniture(line) or _dated_run(story, end - 1)):
             break  # the story's own text; a credit naming nobody (编辑：, 阅读数 12) goes
         end -= 1
-    cut = [line for line in story[end:] if line not in credits] + after
+    cut = [line for line in story[end:] if line not in credits]
+    if after and not _RELATED.match(after[0]):  # (other stories' credits and dates: not cut)
+        cut += after
     return story[:end] + credits, cut
 
 

@@ -53,7 +53,9 @@ _LABEL_MAX, _PROMPT_MAX = 60, 200
 # ``X, photo: Archives``, ``(Credit: X / Grist)``, ``… Bild: X``).
 _CAPTION_CREDIT = re.compile(
     r"(?:\b(?:bild|bilder|foto|fotos|photo|photos|credit|credits|crédit|crédito|créditos|image|"
-    r"imagen|zdjęcie|fot|quelle)\s*(?:[:：]|\.\.\.|…)|©)\s*\S.{0,60}$", re.IGNORECASE)
+    r"imagen|zdjęcie|fot|quelle)\s*(?:[:：]|\.\.\.|…|\bvia\b)|©)\s*\S.{0,60}$"
+    r"|(?:public domain|domena publiczna|dominio público|domaine public|gemeinfrei)\W{0,3}$",
+    re.IGNORECASE)
 _CAPTION_MAX, _CREDIT_REACH = 200, 80
 _CAPTION_LABEL = re.compile(r"(?:abbildung|abb\.|figure|fig\.|grafik|gráfico|grafico|ilustración|"
                             r"illustration|rycina|ryc\.)\s*\d*\s*[:：]", re.IGNORECASE)
