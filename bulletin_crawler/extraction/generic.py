@@ -44,7 +44,7 @@ from bulletin_crawler.extraction.html import (
     title_tag,
 )
 from bulletin_crawler.extraction.layout import page_margins
-from bulletin_crawler.extraction.published import marked_dates
+from bulletin_crawler.extraction.published import is_date_line, marked_dates
 from bulletin_crawler.extraction.published import published as choose_date
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.tails import related_heading, split_tail
@@ -97,8 +97,9 @@ def parse_generic(html: str, url: str, overrides: dict[str, str] | None = None) 
     margins = replace(margins, below=below)
     lines, kicker, header = _trim_head(lines, title, headline.subtitle)
     lines, footer = split_tail(lines)  # a post's footer: its date for the candidates
-    margins = replace(margins, under_title=margins.under_title + header,
-                      below=footer + margins.below)
+    lines, dated_head, dated_foot = _date_lines(lines)
+    margins = replace(margins, under_title=margins.under_title + header + dated_head,
+                      below=dated_foot + footer + margins.below)
     scripts = "\n\x00\n".join(root.root.xpath("//script/text()"))
     published = (parse_datetime(override_date) if override_date else None) or choose_date(
         meta, scripts, url, margins, text, marked_dates(root.root, html))
@@ -140,6 +141,19 @@ def _trim_head(lines: list[str], title: str | None, subtitle: str | None = None
             if len(line) >= _FIRST_PARAGRAPH or len(head) >= _HEAD_LINES:
                 return head + lines[index + 1:], kicker, header  # the text has begun
     return head + lines[_HEAD_REACH:], kicker, header
+
+
+def _date_lines(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """The text without its date lines (``Aktualisiert: 11.04.2020, 10:27``), which are the
+    page's metadata: those in its first half stand with the lines under the headline, the
+    others with the lines below it."""
+    dated = [index for index, line in enumerate(lines) if is_date_line(line)]
+    if not dated or len(dated) == len(lines):
+        return lines, [], []
+    half = len(lines) / 2
+    return ([line for index, line in enumerate(lines) if index not in dated],
+            [lines[index] for index in dated if index < half],
+            [lines[index] for index in dated if index >= half])
 
 
 def _header_line(line: str, previous: str) -> bool:

@@ -93,6 +93,15 @@ SHOWN_LABELLED, POST_HEADER, META, JSON_LD, SCRIPT = 4.5, 4.5, 3.0, 3.0, 2.5
 URL, URL_MONTH, SHOWN_BARE, FARTHER_BARE, BELOW_BARE = 2.0, 1.1, 2.0, 1.0, 0.5
 MODIFIED, FIRST_ON_PAGE, BELOW_LATER = 0.5, 0.6, 0.25
 _BARE_REST = 10  # characters besides the date on a line that shows a bare date
+_DATE_LINE_MAX, _DATE_LINE_REST = 60, 16
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_MARK = re.compile(r"[.!?;]\s|[.!?;]$")
+# What may stand around a date on a date line: a label, a time, separators.
+_DATE_LINE_NOISE = re.compile(
+    r"\b(?:aktualisiert|publiziert|veröffentlicht|erstellt|stand|updated|published|posted|"
+    r"last modified|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|opublikowano|"
+    r"zaktualizowano|am|um|on|at|le|à|el|il|uhr|h)\b|\d{1,2}[:.h]\d{2}(?::\d{2})?|[\s,:|/·–—-]+",
+    re.IGNORECASE)
 MARKED, MARKED_WEAK = 3.0, 1.0  # a date the markup labels published; a page's first <time>
 # Each query with the spellings a page must hold for it to find anything.
 _MARKED_QUERIES = ((("<time", "<TIME"), "//time[@datetime]"),
@@ -292,6 +301,19 @@ _ANY_DATE = re.compile(
     rf"\s*日?(?:\s*\d{{1,2}}[:：时]\d{{2}}(?:[:：分]\d{{2}})?)?"
     rf"|{_DAY_MONTH_YEAR.pattern}|{_MONTH_DAY_YEAR.pattern}|{_DAY_FIRST.pattern}",
     re.IGNORECASE)
+
+
+def is_date_line(line: str) -> bool:
+    """A Western page's metadata line: a date with at most a label, a time and a name
+    (``11 Jan 2019``, ``Aktualisiert: 11.04.2020, 10:27``, ``24. März 2004, 19:49 | Genesis``);
+    never a line with Chinese characters (a document's closing date is part of its text)."""
+    if len(line) > _DATE_LINE_MAX or _HAN.search(line):
+        return False
+    match = _ANY_DATE.search(line)
+    if not match:
+        return False
+    rest = _DATE_LINE_NOISE.sub("", line[:match.start()] + " " + line[match.end():])
+    return len(rest) <= _DATE_LINE_REST and not _SENTENCE_MARK.search(rest)
 
 
 def _parse(value: str) -> date | datetime | None:
