@@ -28,6 +28,7 @@ from bulletin_crawler.extraction.density import (
     around_blocks,
     article_blocks,
     aside_within,
+    furniture_test,
     header_boxes,
     lines_within,
     main_column,
@@ -64,6 +65,8 @@ _MARKER_BODY = (("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_
 _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _HEAD_LINES, _KICKER_MAX, _HEAD_REACH, _FIRST_PARAGRAPH = 3, 30, 20, 30
 _LIST_HEADING_MAX, _ITEM_DEPTH = 60, 3
+_SHORT_TEXT, _SCATTERED_GAIN = 500, 2  # characters: a text this short was no article's block
+_HAN, _HAN_WEIGHT = re.compile(r"[\u3400-\u9fff]"), 1.7
 # A field of a page's metadata: a short label and a colon (索 引 号：, 访问量：199).
 _FIELD = re.compile(r"^[^，。,.!?！？；;：:]{1,10}[:：]\s*\S{0,40}$")
 _SENTENCE_MARK = re.compile(r"[。！？；]|[.!?](?:\s|$)")
@@ -213,7 +216,27 @@ def _body_lines(root: Selector, html: str, override: str | None, title: str | No
     body = root.xpath("//body")
     blocks = article_blocks(body[0].root, title, stats) if body else []
     own = [line.text for block in blocks for line in _readable(lines_within(page, block, stats))]
-    return _in_column(blocks, own, page, stats, title, heading)
+    lines = _in_column(blocks, own, page, stats, title, heading)
+    if body and (size := _text_size(lines)) < _SHORT_TEXT:
+        scattered = _scattered(body[0].root, page, stats)
+        if _text_size(scattered) >= _SCATTERED_GAIN * size:
+            return scattered
+    return lines
+
+
+def _text_size(lines: list[str]) -> float:
+    """How much ``lines`` say, in Latin characters: a Chinese character says as much as
+    (about) three (a Chinese paragraph of 30 characters, a Latin one of 80)."""
+    return sum(len(line) + _HAN_WEIGHT * len(_HAN.findall(line)) for line in lines)
+
+
+def _scattered(body: etree._Element, page: list[Line], stats: TextStats) -> list[str]:
+    """A page whose text no block holds (a recipe's steps, a landing page's sections, a
+    product's tabs): every readable line outside the page's furniture (trafilatura's
+    fallback to the page's "wild" text), taken when it says twice as much as the blocks."""
+    furniture = furniture_test(body, stats)
+    return [line.text for line in _readable(page)
+            if line.element is not None and not furniture(line.element)]
 
 
 def _in_column(blocks: list[etree._Element], own: list[str], page: list[Line],
