@@ -207,6 +207,7 @@ def _tag_path(element: etree._Element) -> tuple[str, ...]:
 
 _FURNITURE = 0.05  # the weight of a furniture box: as good as excluded, unless nothing else
 _FURNITURE_TAGS = frozenset({"aside", "nav", "footer"})
+_HEADER_WORD, _HEADER_DEPTH = re.compile(r"header", re.IGNORECASE), 4
 
 
 def class_weight(element: etree._Element) -> float:
@@ -228,13 +229,29 @@ def aside_within(container: etree._Element, stats: TextStats,
                  ) -> Callable[[etree._Element], bool]:
     """Comment threads, comment forms and share bars that stand inside the article's container:
     left out, unless one of them holds most of the container's text (a misnamed wrapper). The
-    ``header`` boxes (:func:`header_boxes`) are never asides."""
+    ``header`` boxes (:func:`header_boxes`) are never asides, nor are the parts of one that
+    a class names only as the header's (``article-header__lead``)."""
     total = stats.chars.get(container, 0)
 
     def aside(element: etree._Element) -> bool:
         return (element is not container and class_weight(element) < 1
-                and stats.chars.get(element, 0) < total / 2 and element not in header)
+                and stats.chars.get(element, 0) < total / 2 and element not in header
+                and not (header and _header_part(element, header)))
     return aside
+
+
+def _header_part(element: etree._Element, header: frozenset[etree._Element]) -> bool:
+    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    if _UNLIKELY.search(_HEADER_WORD.sub(" ", names)):
+        return False  # a share bar, a menu inside the header: an aside
+    parent = element.getparent()
+    for _ in range(_HEADER_DEPTH):
+        if parent is None:
+            return False
+        if parent in header:
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def header_boxes(headline: etree._Element | None, blocks: list[etree._Element]
