@@ -34,7 +34,8 @@ _WIDGET = re.compile(
     r"kommentare? (?:schreiben|verfassen)|laisser un commentaire|deja un comentario|"
     r"vos réactions|réagir|qui êtes-vous|votre (?:commentaire|message|nom)|ihre meinung|"
     r"ihr kommentar|tu comentario|deja tu comentario|seu comentário|skomentuj|"
-    r"we want to hear what you think)"
+    r"we want to hear what you think|bild (?:anzeigen|schließen|vergrößern)|"
+    r"(?:rezept|artikel|seite) drucken|bei pinterest speichern)"
     # "[more]" after an item, alone on its line
     r"|^[\[(]?(?:more|mehr|plus|más|mais|więcej|altro)\s*[\])]?$"
     # a share button's platform, alone on its line
@@ -56,7 +57,12 @@ _RELATED = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相�
                       r"te puede interesar|noticias relacionadas|notas relacionadas|"
                       r"artículos relacionados|lea también|leia também|veja também|"
                       r"leggi anche|potrebbe interessarti|zobacz (?:także|również)|"
-                      r"czytaj (?:też|także|również))"
+                      r"czytaj (?:też|także|również)|"
+                      # a comment section's heading: the readers' text, not the story's
+                      r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|"
+                      r"komentarze?|réactions|vos réactions|leserkommentare|du même auteur|"
+                      r"vom selben autor|more from (?:the|this) author)(?:\s*\(\d+\))?|"
+                      r"#?\d+\.?\s+(?:kommentar|comment|commentaire|comentario) (?:von|by|de|par)\b.*)"
                       r"[】\]]?\s*(?:[:：>].*)?$", re.IGNORECASE)
 _DATED_ITEM = re.compile(r"^(?:\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}月\d{1,2}日|\(\d{1,2}[-/]\d{1,2}\))"
                          r"|(?:\d{2,4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*[)）]?$"

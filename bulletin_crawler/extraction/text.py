@@ -45,6 +45,9 @@ _PROMPT = re.compile(
     r"|(?:full story|full article|continue reading|keep reading)\b.{0,60}subscri"
     r"|already (?:a )?(?:subscriber|member)|(?:first-time|new) subscribers"
     r"|download (?:the|our) .{0,40}\bapps?\b|sign up (?:here|now|today)\b"
+    # a letters page's or a comment form's prompt
+    r"|we want to hear (?:what you think|from you)|letter to the editor"
+    r"|(?:pour créer des paragraphes|to create paragraphs|um absätze)"
     r"|(?:follow|folgen sie|suivez|síguenos|keep up with)\b.{0,60}"
     r"(?:twitter|facebook|instagram|linkedin|youtube|social media)",
     re.IGNORECASE)
