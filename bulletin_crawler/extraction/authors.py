@@ -28,6 +28,8 @@ _BYLINE_QUERY = ("//*[@rel='author' or @itemprop='author' or contains(@class, 'a
                  "or contains(@class, 'byline') or contains(@class, 'Author') "
                  "or contains(@class, 'Byline')]")
 _BYLINE_SPELLINGS = ("author", "Author", "byline", "Byline")
+_BYLINE_ATTRIBUTE = re.compile(r"\s(?:class|rel|itemprop)\s*=\s*[\"']?[^\"'<>=]*$")
+_ATTRIBUTE_REACH = 200
 _BOX_MAX, _BOXES = 80, 5
 _ASIDE = re.compile(r"comment|reply|respond|related|sidebar|widget|footer|recommend",
                     re.IGNORECASE)
@@ -51,7 +53,7 @@ def declared_authors(root: etree._Element, html: str, meta: dict[str, str],
 
 def _byline_boxes(root: etree._Element, html: str) -> Iterator[str]:
     """The short texts of the elements marked as a byline, outside comments and sidebars."""
-    if not any(spelling in html for spelling in _BYLINE_SPELLINGS):
+    if not _marks_a_byline(html):
         return
     boxes = 0
     for element in root.xpath(_BYLINE_QUERY):
@@ -62,6 +64,19 @@ def _byline_boxes(root: etree._Element, html: str) -> Iterator[str]:
         boxes += 1
         if boxes >= _BOXES:
             return
+
+
+def _marks_a_byline(html: str) -> bool:
+    """Does an attribute (class, rel, itemprop) of the page name an author or a byline? A
+    look at each spelling's places, cheaper than asking every element."""
+    for spelling in _BYLINE_SPELLINGS:
+        at = html.find(spelling)
+        while at >= 0:
+            opening = html.rfind("<", max(0, at - _ATTRIBUTE_REACH), at)
+            if opening >= 0 and _BYLINE_ATTRIBUTE.search(html, opening, at):
+                return True
+            at = html.find(spelling, at + 1)
+    return False
 
 
 def _aside(element: etree._Element) -> bool:

@@ -174,8 +174,11 @@ def page_byline(body: Byline, margins: Margins,
     byline.merge(margin_credits(margins.below))
     if not byline:  # (what a page declares is read only when needed)
         authors = declared() if callable(declared) else declared
+        visible = None
         for author in [authors] if isinstance(authors, str) else authors:
-            byline.merge(meta_credit(author, text))
+            if visible is None:
+                visible = normalise_name(text)
+            byline.merge(meta_credit(author, text, visible))
             if byline:
                 break
     if not byline:
@@ -242,12 +245,15 @@ def post_author(text: str) -> Byline | None:
     return None
 
 
-def meta_credit(author: str, page_text: str) -> Byline:
+def meta_credit(author: str, page_text: str, visible: str | None = None) -> Byline:
     """The author meta tag: its names that the page shows too (a CMS fills the tag with the
-    account that typed the story, whose name appears nowhere on the page)."""
-    credit = parse_credit(author, bare="authors") or Byline()
+    account that typed the story, whose name appears nowhere on the page). ``visible``: the
+    page text already normalised (:func:`normalise_name`)."""
+    credit = parse_credit(author, bare="authors")
+    if not credit:
+        return Byline()
     shown = Byline()
-    visible = normalise_name(page_text)
+    visible = normalise_name(page_text) if visible is None else visible
     for name in credit.authors:
         if name in visible:
             for role in credit.roles_of(name) or ["authors"]:

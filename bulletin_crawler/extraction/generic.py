@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from lxml import etree
 from parsel import Selector
 
 from bulletin_crawler.extraction.authors import declared_authors
-from bulletin_crawler.extraction.bylines import parse_credit
+from bulletin_crawler.extraction.bylines import Byline, parse_credit
 from bulletin_crawler.extraction.credits import close_across, page_byline
 from bulletin_crawler.extraction.dates import (
     parse_datetime,
@@ -254,17 +255,26 @@ def _in_column(blocks: list[etree._Element], own: list[str], page: list[Line],
 def _readable(lines: list[Line]) -> list[Line]:
     """Lines with letters, and no lines of links (related stories, navigation) unless they
     are credits, nor the heading of such links (``Zobacz także``, ``Weitere Artikel:``)."""
-    links = [line.mostly_links() and not parse_credit(line.text) for line in lines]
+    links = [line.mostly_links() and not _is_credit(line.text) for line in lines]
     return [line for index, (line, link) in enumerate(zip(lines, links, strict=True))
             if not link and _TEXTY.search(line.text) and len(line.text) > 1
             and not (index + 1 < len(lines) and links[index + 1] and _list_heading(line))]
+
+
+@lru_cache(maxsize=4096)  # a page's menus repeat their link lines, and the column is read
+def _credit(text: str) -> Byline | None:  # twice (the blocks', then the column's lines)
+    return parse_credit(text)
+
+
+def _is_credit(text: str) -> bool:
+    return bool(_credit(text))
 
 
 def _list_heading(line: Line) -> bool:
     """A short line that says no sentence and is no list item: a heading (of the links under
     it)."""
     return len(line.text) <= _LIST_HEADING_MAX and not ends_statement(line.text) \
-        and not _in_item(line.element) and parse_credit(line.text) is None \
+        and not _in_item(line.element) and _credit(line.text) is None \
         and not related_heading(line.text)  # (it stays, to end the story where it stands)
 
 

@@ -52,6 +52,10 @@ _PROMPT = re.compile(
     r"(?:twitter|facebook|instagram|linkedin|youtube|social media)",
     re.IGNORECASE)
 _LABEL_MAX, _PROMPT_MAX = 60, 200
+# One of these is in every line _PROMPT matches.
+_PROMPT_WORDS = ("newsletter", "subscri", "sign up", "abonn", "suscr", "inscr", "zapisz", "cookie",
+                 "recaptcha", "submitting", "already", "download", "hear", "letter to the editor",
+                 "paragraph", "absätze", "follow", "folgen", "suivez", "síguenos", "keep up")
 # A picture's caption: it closes with the picture's credit (``… | © Agency/Getty Images``,
 # ``X, photo: Archives``, ``(Credit: X / Grist)``, ``… Bild: X``).
 _CAPTION_CREDIT = re.compile(
@@ -84,8 +88,14 @@ def is_boilerplate(line: str) -> bool:
     labels, captions, newsletter and cookie prompts: never article text."""
     return (bool(_BOILERPLATE.search(line))
             or len(line) <= _LABEL_MAX and bool(_FURNITURE_LABEL.search(line))
-            or len(line) <= _PROMPT_MAX and bool(_PROMPT.search(line))
+            or len(line) <= _PROMPT_MAX and _may_prompt(line) and bool(_PROMPT.search(line))
             or is_caption(line))
+
+
+def _may_prompt(line: str) -> bool:
+    """Does the line hold a word every prompt has? (The prompt patterns scan a line slowly.)"""
+    lower = line.lower()
+    return any(word in lower for word in _PROMPT_WORDS)
 
 
 def is_caption(line: str) -> bool:

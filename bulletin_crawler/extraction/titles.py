@@ -33,6 +33,7 @@ _LABELLED = re.compile(r"^(?:转载请注明|本文链接|原文链接|原标题
 _NAVIGATION = frozenset({"全部导航", "网站导航", "导航", "首页", "主页", "返回首页", "正文", "详情",
                          "menu", "navigation", "home", "search", "skip to content"})
 _MIN_CHARS, _MAX_CHARS, _HEAD_MAX, _TITLE_BLOCK = 4, 120, 60, 5
+_SLACK = 10
 _MIN_STRETCH = 6  # characters a heading needs when it is only a stretch of the <title>
 _LINE_PROOF = 10  # characters a plain line needs to be taken for the headline
 _SHORT = 8  # a headline shorter than this must be a main heading (h1, h2)
@@ -64,7 +65,10 @@ class _Candidate:
 def choose_headline(root: Selector, meta: dict[str, str], title_tag: str,
                     page_lines: list[str], url: str = "") -> Headline:
     """The headline (with its kicker and subtitle when headings show them)."""
-    candidates = _candidates(root, page_lines)
+    # a plain line is a headline only when a title repeats it: no longer than the longest
+    longest = 2 * max(len(title_tag), len(meta.get("og:title", "")),
+                      len(meta.get("twitter:title", ""))) + _SLACK
+    candidates = _candidates(root, page_lines, longest)
     article_title = _article_title(meta)
     if article_title:
         return _with_decks(article_title, candidates)
@@ -98,11 +102,13 @@ def _article_title(meta: dict[str, str]) -> str | None:
     return title or None
 
 
-def _candidates(root: Selector, page_lines: list[str]) -> list[_Candidate]:
+def _candidates(root: Selector, page_lines: list[str], longest: int = _MAX_CHARS
+                ) -> list[_Candidate]:
     found = [(text, _HEADING_RANK[node.root.tag], node.root)
              for node in root.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")
              if (text := clean_line(" ".join(node.root.itertext())))]
-    found += [(line, 0, None) for line in dict.fromkeys(page_lines)]  # each once
+    found += [(line, 0, None) for line in dict.fromkeys(page_lines)  # each once
+              if len(line) <= longest]
     return [_Candidate(text, rank, element, key) for text, rank, element in found
             if len(text) <= _MAX_CHARS and _MIN_CHARS <= len(key := loose(text))
             and text.lower() not in _NAVIGATION and not _LABELLED.match(text)]
