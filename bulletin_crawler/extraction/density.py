@@ -57,19 +57,27 @@ def read_page(root: Selector) -> tuple[list[Line], TextStats]:
     return page_lines(root, stats), stats
 
 
-def article_blocks(body: etree._Element, title: str | None, stats: TextStats
-                   ) -> list[etree._Element]:
+class Blocks(list[etree._Element]):
+    """The article's blocks in page order; ``post`` when they are the first of several
+    look-alike posts (a blog or forum page), whose other posts are not its text."""
+
+    post: bool = False
+
+
+def article_blocks(body: etree._Element, title: str | None, stats: TextStats) -> Blocks:
     """The densest element and the siblings that continue it (a lead paragraph in a block of
     its own, an article split over several containers), in page order."""
     furniture = furniture_test(body, stats)
     scores = _scores(body, stats, furniture)
     if not scores:
-        return []
+        return Blocks()
     best = densest(scores, title, stats, furniture)
     post = first_post(best, stats)
     if post is not best:  # one of several posts: its look-alike siblings are other posts
-        return [post]
-    return _with_siblings(best, scores, stats)
+        blocks = Blocks([post])
+        blocks.post = True
+        return blocks
+    return Blocks(_with_siblings(best, scores, stats))
 
 
 def furniture_test(body: etree._Element, stats: TextStats

@@ -25,6 +25,7 @@ from bulletin_crawler.extraction.dates import (
     parse_datetime,
 )
 from bulletin_crawler.extraction.density import (
+    Blocks,
     TextStats,
     around_blocks,
     article_blocks,
@@ -215,10 +216,10 @@ def _body_lines(root: Selector, html: str, override: str | None, title: str | No
             own = [line for node in parts for line in _lines(node, stats)]
             return _in_column([node.root for node in parts], own, page, stats, title, heading)
     body = root.xpath("//body")
-    blocks = article_blocks(body[0].root, title, stats) if body else []
+    blocks = article_blocks(body[0].root, title, stats) if body else Blocks()
     own = [line.text for block in blocks for line in _readable(lines_within(page, block, stats))]
     lines = _in_column(blocks, own, page, stats, title, heading)
-    if body and (size := _text_size(lines)) < _SHORT_TEXT:
+    if body and not blocks.post and (size := _text_size(lines)) < _SHORT_TEXT:
         scattered = _scattered(body[0].root, page, stats)
         if _text_size(scattered) >= _SCATTERED_GAIN * size:
             return scattered
