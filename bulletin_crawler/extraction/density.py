@@ -44,7 +44,8 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
 _GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this short
 _DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
-_POSTS, _POST_MIN_TEXT, _POST_SHARE = 3, 100, 0.25  # look-alike text containers that make a page a list of posts
+# look-alike text containers that make a page a list of posts; the first one's least share
+_POSTS, _POST_MIN_TEXT, _POST_SHARE = 3, 100, 0.25
 _MIN_OWN_TEXT = 10
 # A paragraph scores for the element holding the paragraphs, a text cell for itself.
 _PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",

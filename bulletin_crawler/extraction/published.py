@@ -35,7 +35,8 @@ from bulletin_crawler.extraction.layout import Margins
 
 _META_PUBLISHED = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
                    "article:published_time", "og:release_date", "datepublished", "dc.date",
-                   "dc.date.issued", "dc:date", "dcterms:issued", "dcterms.issued", "date", "firstpublishedtime", "releasedate", "og:time",
+                   "dc.date.issued", "dc:date", "dcterms:issued", "dcterms.issued", "date",
+                   "firstpublishedtime", "releasedate", "og:time",
                    "apub:time", "pubtime", "publish_time", "og:published_time",
                    "article:published", "parsely-pub-date", "sailthru.date", "created",
                    "dcterms.created", "dc.date.created", "citation_publication_date",
@@ -114,7 +115,8 @@ _MARKED_QUERIES = ((("<time", "<TIME"), "//time[@datetime]"),
 _MARKED_NAMES = re.compile(r"datePublished|dateCreated|published|pubdate|entry-date|post-date|"
                            r"article:published", re.IGNORECASE)
 _MODIFIED_NAMES = re.compile(r"modified|updated|dateModified", re.IGNORECASE)
-_MACHINE = ("meta", "JSON-LD", "script")  # ("meta marked element" is one of them)  # sources a CMS fills from one stored timestamp
+# sources a CMS fills from one stored timestamp ("meta marked element" is one of them)
+_MACHINE = ("meta", "JSON-LD", "script")
 
 
 @dataclass(frozen=True)

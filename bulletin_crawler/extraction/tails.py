@@ -43,10 +43,11 @@ _WIDGET = re.compile(
     r"telegram|reddit|xing)$",
     re.IGNORECASE)
 _RIGHTS = re.compile(r"未经(?:书面)?(?:授权|许可|同意)|不得转载|禁止转载|转载请注明|版权(?:所有|归|声明)|免责声明|"
-                     r"all rights reserved|©|copyright|alle rechte vorbehalten|urheberrechtlich "
-                     r"geschützt|tous droits réservés|todos los derechos reservados|tutti i diritti "
-                     r"riservati|riproduzione riservata|todos os direitos reservados|wszelkie prawa "
-                     r"zastrzeżone|chroniony prawem autorskim", re.IGNORECASE)
+                     r"all rights reserved|©|copyright|alle rechte vorbehalten|"
+                     r"urheberrechtlich geschützt|tous droits réservés|"
+                     r"todos los derechos reservados|tutti i diritti riservati|"
+                     r"riproduzione riservata|todos os direitos reservados|"
+                     r"wszelkie prawa zastrzeżone|chroniony prawem autorskim", re.IGNORECASE)
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _RELATED = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|热点推荐|"
                       r"猜你喜欢|更多精彩|网友评论|精彩推荐|热门文章|编辑推荐|今日推荐|大家都在看|"
@@ -62,7 +63,8 @@ _RELATED = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相�
                       r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|"
                       r"komentarze?|réactions|vos réactions|leserkommentare|du même auteur|"
                       r"vom selben autor|more from (?:the|this) author)(?:\s*\(\d+\))?|"
-                      r"#?\d+\.?\s+(?:kommentar|comment|commentaire|comentario) (?:von|by|de|par)\b.*)"
+                      r"#?\d+\.?\s+(?:kommentar|comment|commentaire|comentario) "
+                      r"(?:von|by|de|par)\b.*)"
                       r"[】\]]?\s*(?:[:：>].*)?$", re.IGNORECASE)
 _DATED_ITEM = re.compile(r"^(?:\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}月\d{1,2}日|\(\d{1,2}[-/]\d{1,2}\))"
                          r"|(?:\d{2,4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*[)）]?$"
