@@ -26,7 +26,7 @@ from bulletin_crawler.extraction.text import is_caption, loose
 
 # readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
-                       r"related|share|banner|copyright|(?<!elementor-)widget|promo|newsletter|subscri|cookie|"
+                       r"related|share|banner|copyright|widget|promo|newsletter|subscri|cookie|"
                        r"popup|modal|overlay|breadcrumb|pagination|pager|social|sponsor|disqus|"
                        r"tag-(?:cloud|list)|(?<![a-z])(?:ad|ads|nav|rss|side|foot)(?![a-z])|"
                        # WordPress marks an article with its tags (tag-football): no tag box
@@ -44,8 +44,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
 _GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this short
 _DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
-# look-alike text containers that make a page a list of posts; the first one's least share
-_POSTS, _POST_MIN_TEXT, _POST_SHARE = 3, 100, 0.25
+_POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _MIN_OWN_TEXT = 10
 # A paragraph scores for the element holding the paragraphs, a text cell for itself.
 _PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
@@ -203,10 +202,7 @@ def first_post(best: etree._Element, stats: TextStats) -> etree._Element:
     alike = [element for element in best.getroottree().iter(best.tag)
              if element.get("class") == best.get("class") and _tag_path(element) == place
              and stats.chars.get(element, 0) >= _POST_MIN_TEXT]
-    # (a page builder's look-alike widgets are no posts: its first box is a fraction of the
-    # densest one)
-    return alike[0] if len(alike) >= _POSTS and alike[0] is not best \
-        and stats.chars.get(alike[0], 0) >= _POST_SHARE * stats.chars.get(best, 0) else best
+    return alike[0] if len(alike) >= _POSTS and alike[0] is not best else best
 
 
 def _tag_path(element: etree._Element) -> tuple[str, ...]:

@@ -43,11 +43,7 @@ _WIDGET = re.compile(
     r"telegram|reddit|xing)$",
     re.IGNORECASE)
 _RIGHTS = re.compile(r"未经(?:书面)?(?:授权|许可|同意)|不得转载|禁止转载|转载请注明|版权(?:所有|归|声明)|免责声明|"
-                     r"all rights reserved|©|copyright|alle rechte vorbehalten|"
-                     r"urheberrechtlich geschützt|tous droits réservés|"
-                     r"todos los derechos reservados|tutti i diritti riservati|"
-                     r"riproduzione riservata|todos os direitos reservados|"
-                     r"wszelkie prawa zastrzeżone|chroniony prawem autorskim", re.IGNORECASE)
+                     r"all rights reserved|©|copyright", re.IGNORECASE)
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _RELATED = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相关链接|相关文章|延伸阅读|推荐阅读|热点推荐|"
                       r"猜你喜欢|更多精彩|网友评论|精彩推荐|热门文章|编辑推荐|今日推荐|大家都在看|"
@@ -70,7 +66,6 @@ _DATED_ITEM = re.compile(r"^(?:\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}月\d
                          r"|(?:\d{2,4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*[)）]?$"
                          r"|\d{4}年\d{1,2}月\d{1,2}日\s*$")
 _ITEM_MAX, _WIDGET_MAX, _CREDIT_MAX = 60, 30, 80
-_NOTICE_MAX, _NOTICE_OPENING = 240, 20
 _STORY_LINE, _STORY_LINES = 100, 3  # a paragraph this long, this many: the story goes on
 # A post's footer: its publish time (and poster) under the text, 发布时间 2005/05/17 … by X.
 _POST_FOOTER = re.compile(r"^[^。！？]*(?:(?:发布|发表|更新)(?:时间|日期|于)\s*[:：]?|(?:时间|日期)\s*[:：])"
@@ -128,11 +123,7 @@ def _furniture(line: str) -> bool:
         return True
     if len(line) <= _WIDGET_MAX and _WIDGET.search(line):
         return True
-    if len(line) <= _NOTICE_MAX and (rights := _RIGHTS.search(line)):
-        # a notice opening with its rights phrase runs longer (… Kup licencję)
-        return rights.start() < _NOTICE_OPENING or len(line) <= 120 \
-            and not _story_sentence(line)
-    return False
+    return len(line) <= 120 and bool(_RIGHTS.search(line)) and not _story_sentence(line)
 
 
 def _story_sentence(line: str) -> bool:
