@@ -21,6 +21,7 @@ from parsel import Selector
 
 from bulletin_crawler.extraction.budget import checkpoint
 from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, TextStats, page_lines
+from bulletin_crawler.extraction.published import has_date
 from bulletin_crawler.extraction.tails import related_heading
 from bulletin_crawler.extraction.text import is_caption, loose
 
@@ -40,9 +41,11 @@ _SIBLING_MIN, _SIBLING_SHARE, _SIBLING_LINKS, _SIBLING_BLOCK_CHARS = 10.0, 0.2, 
 _PARAGRAPH_MIN, _PARAGRAPH_LINKS, _PARAGRAPH_BLOCKS = 80, 0.25, 3
 # A line of the main column outside the blocks joins the text as a paragraph of sentences.
 _CJK_PARAGRAPH, _LINE_LINKS = 30, 0.2
+_DECK_MIN = 50  # characters of a deck under the headline
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
 _GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this short
+_SUBHEADINGS, _HEADING_DEPTH = frozenset({"h2", "h3", "h4", "h5", "h6"}), 3
 _DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _MIN_OWN_TEXT = 10
@@ -336,18 +339,46 @@ def around_blocks(lines: list[Line], own: set[str], title: str | None) -> list[b
     last = len(kept) - 1 - kept[::-1].index(True)
     kept[first:last + 1] = [True] * (last + 1 - first)
     key = loose(title or "")
+    # the headline's line above the text: a dated line between them is the story's dateline
+    headline = next((index for index in range(first - 1, max(first - 1 - _GAP, -1), -1)
+                     if len(lines[index].text) >= len(key) and loose(lines[index].text) == key),
+                    None) if key else None
     for step, start in ((-1, first - 1), (1, last + 1)):
         gap, index = 0, start
         while 0 <= index < len(lines) and gap <= _GAP:
             line = lines[index]
-            if loose(line.text) == key or _breaks(line):
+            if index == headline or _breaks(line) and not (step < 0 and headline is not None) \
+                    or step > 0 and len(line.text) >= len(key) and loose(line.text) == key:
                 break
             if reads_as_paragraph(line) and not is_caption(line.text):
                 kept[index], gap = True, 0
             else:
                 gap += 1
             index += step
+    if headline is not None:  # the article's head: a deck under the headline
+        kept[headline + 1] = kept[headline + 1] or _deck(lines[headline + 1])
+    # a subheading right above a kept line, below the headline, is the text's
+    for index in range((headline if headline is not None else first) + 1, len(lines) - 1):
+        if not kept[index] and kept[index + 1] and _heading(lines[index].element):
+            kept[index] = True
     return kept
+
+
+def _deck(line: Line) -> bool:
+    """The line right under the headline that says a sentence's worth without ending like
+    one, no date, no caption, no credit: the deck (standfirst) of the story."""
+    return len(line.text) >= _DECK_MIN and line.links <= _LINE_LINKS * len(line.text) \
+        and not is_caption(line.text) and not has_date(line.text)
+
+
+def _heading(element: etree._Element | None) -> bool:
+    for _ in range(_HEADING_DEPTH):
+        if element is None:
+            return False
+        if element.tag in _SUBHEADINGS:
+            return True
+        element = element.getparent()
+    return False
 
 
 def _breaks(line: Line) -> bool:

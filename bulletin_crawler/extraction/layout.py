@@ -94,9 +94,11 @@ def _title_line(page_lines: list[str], key: str, start: int | None) -> int | Non
 
 
 def _find_line(page_lines: list[str], line: str, start: int, stop: int) -> int | None:
-    """The first page line from ``start`` that is ``line``, or holds its opening words."""
-    opening = line[:20] if len(line) >= 10 else None
-    for index in range(start, min(stop, len(page_lines))):
-        if page_lines[index] == line or opening and opening in page_lines[index]:
-            return index
-    return None
+    """The first page line from ``start`` that is ``line``, else the first that holds its
+    opening words (a headline can open like the subheading under it)."""
+    stop = min(stop, len(page_lines))
+    exact = next((index for index in range(start, stop) if page_lines[index] == line), None)
+    if exact is not None or len(line) < 10:
+        return exact
+    opening = line[:20]
+    return next((index for index in range(start, stop) if opening in page_lines[index]), None)

@@ -305,6 +305,11 @@ _ANY_DATE = re.compile(
     re.IGNORECASE)
 
 
+def has_date(text: str) -> bool:
+    """Does ``text`` show a date (in any of the forms the candidates read)?"""
+    return bool(_ANY_DATE.search(text))
+
+
 def is_date_line(line: str) -> bool:
     """A Western page's metadata line: a date with at most a label, a time and a name
     (``11 Jan 2019``, ``Aktualisiert: 11.04.2020, 10:27``, ``24. März 2004, 19:49 | Genesis``);
