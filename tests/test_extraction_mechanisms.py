@@ -279,3 +279,21 @@ def test_an_enp_property_author_the_page_shows_is_stored():
     article = extract_html(_enp_page("孙远", "<p>孙远</p>"),
                            "http://news.linjiang.cn/2020-11/20/c_1.htm")
     assert "孙远" in article.byline.authors
+
+
+def test_the_articles_head_gives_its_deck_and_keeps_its_dateline_out():
+    """Headline, a deck that ends without a full stop, a dateline, a picture's caption, then
+    the text: the deck is the text's first line, the dateline dates the page."""
+    html = page(f"<main><h1>{TITLE}</h1><div class='intro'>{LEAD}</div>"
+                "<div class='meta'>06.03.2024</div><figure><figcaption>The bridge in "
+                f"winter.</figcaption></figure><div class='body'>{text()}</div></main>")
+    article = extract_html(html, "https://gazette.example/b")
+    assert article.paragraphs == [LEAD, *PARAGRAPHS]
+    assert article.published_at == date(2024, 3, 6)
+
+
+def test_a_subheading_right_above_the_text_is_the_texts():
+    html = page(f"<main><header><h1>{TITLE}</h1></header><h3>What the council decided</h3>"
+                f"<div class='body'>{text()}</div></main>")
+    article = extract_html(html, "https://gazette.example/b")
+    assert article.paragraphs == ["What the council decided", *PARAGRAPHS]
