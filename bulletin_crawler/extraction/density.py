@@ -276,20 +276,23 @@ def lines_within(page: list[Line], container: etree._Element, stats: TextStats,
     """The page's lines that stand in ``container``, without those in its asides: what a walk
     of the container would read, without walking it again."""
     aside = aside_within(container, stats, header)
-    verdicts: dict[etree._Element, bool] = {container: True}  # is it in, and not aside?
-
-    def inside(element: etree._Element | None) -> bool:
-        path = []
-        while element is not None and element not in verdicts:
-            path.append(element)
-            element = element.getparent()
-        verdict = element is not None and verdicts[element]
-        for step in reversed(path):  # from the known ancestor down
-            verdict = verdict and not aside(step)
-            verdicts[step] = verdict
-        return verdict
-
-    return [line for line in page if line.element is not None and inside(line.element)]
+    verdicts: dict[etree._Element | None, bool] = {container: True, None: False}
+    found = []
+    for line in page:  # is the line's element in the container, and in no aside?
+        element = line.element
+        verdict = verdicts.get(element)
+        if verdict is None:
+            path = []
+            while element not in verdicts:
+                path.append(element)
+                element = element.getparent()
+            verdict = verdicts[element]
+            for step in reversed(path):  # from the known ancestor down
+                verdict = verdict and not aside(step)
+                verdicts[step] = verdict
+        if verdict:
+            found.append(line)
+    return found
 
 
 def _near_title(element: etree._Element, title: str) -> bool:
