@@ -180,7 +180,7 @@ def _override(root: Selector, overrides: dict[str, str], name: str) -> str | Non
 def _meta(root: Selector) -> dict[str, str]:
     """Meta tags by lower-cased name or property, first value wins (any attribute order)."""
     found: dict[str, str] = {}
-    for node in root.xpath("//meta"):
+    for node in root.root.iter("meta"):
         attrs = {k.lower(): v for k, v in node.attrib.items()}
         name = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or "").lower()
         content = clean_line(attrs.get("content") or "")
@@ -215,12 +215,12 @@ def _body_lines(root: Selector, html: str, override: str | None, title: str | No
         if parts:  # the marked parts are the article's blocks (a lead may stand above them)
             own = [line for node in parts for line in _lines(node, stats)]
             return _in_column([node.root for node in parts], own, page, stats, title, heading)
-    body = root.xpath("//body")
-    blocks = article_blocks(body[0].root, title, stats) if body else Blocks()
+    body = next(root.root.iter("body"), None)
+    blocks = article_blocks(body, title, stats) if body is not None else Blocks()
     own = [line.text for block in blocks for line in _readable(lines_within(page, block, stats))]
     lines = _in_column(blocks, own, page, stats, title, heading)
-    if body and not blocks.post and (size := _text_size(lines)) < _SHORT_TEXT:
-        scattered = _scattered(body[0].root, page, stats)
+    if body is not None and not blocks.post and (size := _text_size(lines)) < _SHORT_TEXT:
+        scattered = _scattered(body, page, stats)
         if _text_size(scattered) >= _SCATTERED_GAIN * size:
             return scattered
     return lines

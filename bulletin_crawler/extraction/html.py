@@ -98,8 +98,8 @@ def select(root: Selector, query: str) -> SelectorList[Selector]:
 def page_lines(root: Selector, stats: TextStats | None = None) -> list[Line]:
     """The text of a whole page's ``<body>`` as lines, with their link characters (and the
     page's text statistics gathered into ``stats``)."""
-    body = root.xpath("//body")
-    return text_lines(body[0], stats=stats) if body else []
+    body = next(root.root.iter("body"), None)
+    return text_lines(body, stats=stats) if body is not None else []
 
 
 def title_tag(root: Selector) -> str:
@@ -149,13 +149,14 @@ class TextStats:
         return min(self.links.get(element, 0) / (self.chars.get(element, 0) or 1), 1.0)
 
 
-def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = None,
+def text_lines(node: Selector | etree._Element,
+               skip: Callable[[etree._Element], bool] | None = None,
                stats: TextStats | None = None) -> list[Line]:
     """:func:`block_lines` with the link characters of each line. One walk of lxml's tree
     events (no recursion: a page of thousands of nested blocks is read like any other), one
     step per element, so a page is read in time linear in its size; with ``stats`` the same
     walk gathers the page's text statistics."""
-    root = node.root
+    root = node.root if isinstance(node, Selector) else node
     if isinstance(root, str):
         return [Line(line.strip(), 0) for line in root.splitlines() if line.strip()]
     lines: list[Line] = []
@@ -214,26 +215,32 @@ def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = N
                 walker.skip_subtree()
                 skipped = element
                 continue
-            if tag in BLOCK_TAGS:
+            if parts and tag in BLOCK_TAGS:
                 flush()
             if tag == "a":
                 links_open += 1
             ancestors.append(element)
             text = element.text
-            if text:
+            if text and not text.isspace():
                 add(text, links_open > 0, element)
-            if stats is not None:
-                if text and not text.isspace():
+                if stats is not None:
                     chars, punct = len(text.strip()), len(count_punct(text))
                     counts.append([chars, punct, 0, chars, punct])
-                else:
-                    counts.append([0, 0, 0, 0, 0])
+                continue
+            if text:  # layout: a newline in it ends the line, spaces join words
+                if "\n" in text:
+                    if parts:
+                        flush()
+                elif owner is not None:
+                    parts.append(text)
+            if stats is not None:
+                counts.append([0, 0, 0, 0, 0])
             continue
         if element is skipped:
             skipped = None
         else:
             ancestors.pop()
-            if tag in BLOCK_TAGS:
+            if parts and tag in BLOCK_TAGS:
                 flush()
             if tag == "a":
                 links_open -= 1
@@ -255,9 +262,17 @@ def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = N
         if element is root:
             break
         tail = element.tail
-        if tail and ancestors:  # the tail text after an element, in its parent's line
+        if not tail or not ancestors:
+            continue
+        if tail.isspace():  # (as above)
+            if "\n" in tail:
+                if parts:
+                    flush()
+            elif owner is not None:
+                parts.append(tail)
+        else:  # the tail text after an element, in its parent's line
             add(tail, links_open > 0, ancestors[-1])
-            if stats is not None and counts and not tail.isspace():
+            if stats is not None and counts:
                 chars, punct = len(tail.strip()), len(count_punct(tail))
                 outer = counts[-1]
                 outer[0] += chars
@@ -269,7 +284,8 @@ def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = N
 
 
 def _visible(text: str) -> int:
-    return len(text) - sum(map(text.count, (" ", "\t", "\xa0", "\u3000")))
+    return len(text) - text.count(" ") - text.count("\t") - text.count("\xa0") \
+        - text.count("\u3000")
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)

@@ -104,9 +104,9 @@ def _article_title(meta: dict[str, str]) -> str | None:
 
 def _candidates(root: Selector, page_lines: list[str], longest: int = _MAX_CHARS
                 ) -> list[_Candidate]:
-    found = [(text, _HEADING_RANK[node.root.tag], node.root)
-             for node in root.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")
-             if (text := clean_line(" ".join(node.root.itertext())))]
+    found = [(text, _HEADING_RANK[element.tag], element)
+             for element in root.root.iter(*_HEADING_RANK)  # (document order, as //h1 | //h2…)
+             if (text := clean_line(" ".join(element.itertext())))]
     found += [(line, 0, None) for line in dict.fromkeys(page_lines)  # each once
               if len(line) <= longest]
     return [_Candidate(text, rank, element, key) for text, rank, element in found
