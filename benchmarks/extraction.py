@@ -5,7 +5,7 @@ extractors run on the same bytes, alternating, ``--rounds`` times; prints pages/
 ratio ours/trafilatura, and both quality figures (the definitions of ``bulletin eval``,
 snippet F1 for snippet-annotated truth).
 
-    python benchmarks/extraction.py ../shared/corpus
+    python benchmarks/extraction.py ../shared/corpus [--rounds 3] [--half dev|held-out]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 import trafilatura
 
-from bulletin_crawler.evaluation import Scores, datasets
+from bulletin_crawler.evaluation import HALVES, Scores, datasets, half, site_key
 from bulletin_crawler.extraction.html import ExtractionError
 from bulletin_crawler.extraction.page import extract_page
 
@@ -45,6 +45,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--half", choices=HALVES,
+                        help="only the pages of the sites in this half (docs/extraction.md)")
     args = parser.parse_args()
     extractors = {"bulletin": ours, "trafilatura": theirs}
     seconds: dict[str, list[float]] = {name: [] for name in extractors}
@@ -55,6 +57,8 @@ def main() -> None:
         truths = [json.loads(line) for line in (dataset / "truth.jsonl").open(encoding="utf-8")
                   if line.strip()]
         inputs = [(t, (dataset / "pages" / f"{t['id']}.html").read_bytes()) for t in truths]
+        if args.half:
+            inputs = [(t, data) for t, data in inputs if half(site_key(t, data)) == args.half]
         pages += len(inputs)
         scores = {name: Scores() for name in extractors}
         for round_ in range(args.rounds):

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from bulletin_crawler.extraction.bylines import (
     CLOSERS,
@@ -161,16 +162,25 @@ def _unclosed(text: str) -> int:
     return sum(map(text.count, OPENERS)) - sum(map(text.count, CLOSERS))
 
 
-def page_byline(body: Byline, margins: Margins, meta_author: str, text: str,
+def page_byline(body: Byline, margins: Margins,
+                declared: str | Iterable[str] | Callable[[], Iterable[str]], text: str,
                 source: str | None, title: str | None = None) -> Byline:
     """Every credit of the page in page order: the info lines above the text, the body's own,
-    the lines after it; the author meta tag for names the page shows; else a 来源 that is a
-    person. A name without a role that is a stretch of the headline is a piece of it."""
+    the lines after it; else the first author the page declares (a byline box, the author
+    meta tags, JSON-LD) for names the page shows; else a 来源 that is a person. A name
+    without a role that is a stretch of the headline is a piece of it."""
     byline = margin_credits(margins.under_title, under_headline=True, links=margins.links)
     byline.merge(body)
     byline.merge(margin_credits(margins.below))
-    if not byline:
-        byline.merge(meta_credit(meta_author, text))
+    if not byline:  # (what a page declares is read only when needed)
+        authors = declared() if callable(declared) else declared
+        visible = None
+        for author in [authors] if isinstance(authors, str) else authors:
+            if visible is None:
+                visible = normalise_name(text)
+            byline.merge(meta_credit(author, text, visible))
+            if byline:
+                break
     if not byline:
         byline.merge(source_person(source))
     headline = loose(title or "")
@@ -235,12 +245,15 @@ def post_author(text: str) -> Byline | None:
     return None
 
 
-def meta_credit(author: str, page_text: str) -> Byline:
+def meta_credit(author: str, page_text: str, visible: str | None = None) -> Byline:
     """The author meta tag: its names that the page shows too (a CMS fills the tag with the
-    account that typed the story, whose name appears nowhere on the page)."""
-    credit = parse_credit(author, bare="authors") or Byline()
+    account that typed the story, whose name appears nowhere on the page). ``visible``: the
+    page text already normalised (:func:`normalise_name`)."""
+    credit = parse_credit(author, bare="authors")
+    if not credit:
+        return Byline()
     shown = Byline()
-    visible = normalise_name(page_text)
+    visible = normalise_name(page_text) if visible is None else visible
     for name in credit.authors:
         if name in visible:
             for role in credit.roles_of(name) or ["authors"]:

@@ -14,13 +14,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 
 from lxml import etree
 from parsel import Selector
 
 from bulletin_crawler.extraction.budget import checkpoint
-from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, page_lines
-from bulletin_crawler.extraction.text import loose
+from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, TextStats, page_lines
+from bulletin_crawler.extraction.published import has_date
+from bulletin_crawler.extraction.tails import related_heading
+from bulletin_crawler.extraction.text import is_caption, loose
 
 # readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
@@ -30,7 +33,6 @@ _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar
                        # WordPress marks an article with its tags (tag-football): no tag box
                        r"(?<![a-z])tags?(?![a-z-])", re.IGNORECASE)
 _LIKELY = re.compile(r"article|content|post|text|entry|story|detail|zoom", re.IGNORECASE)
-_PUNCT = re.compile(r"[，。！？；、：,!?;]")
 _CANDIDATES = 15  # only the best-scored blocks are weighed for links and headline proximity
 _BEYOND_TITLE = 3  # a block near the headline holds three times its length to gain by it
 # A sibling continues the article with a fifth of its score (readability's rule), or as a
@@ -39,91 +41,75 @@ _SIBLING_MIN, _SIBLING_SHARE, _SIBLING_LINKS, _SIBLING_BLOCK_CHARS = 10.0, 0.2, 
 _PARAGRAPH_MIN, _PARAGRAPH_LINKS, _PARAGRAPH_BLOCKS = 80, 0.25, 3
 # A line of the main column outside the blocks joins the text as a paragraph of sentences.
 _CJK_PARAGRAPH, _LINE_LINKS = 30, 0.2
+_DECK_MIN = 50  # characters of a deck under the headline
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
 _GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this short
+_SUBHEADINGS, _HEADING_DEPTH = frozenset({"h2", "h3", "h4", "h5", "h6"}), 3
 _DATED = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _POSTS, _POST_MIN_TEXT = 3, 100  # look-alike text containers that make a page a list of posts
 _MIN_OWN_TEXT = 10
-# Inline children whose text counts as their parent's own text.
-_INLINE = frozenset({"br", "b", "strong", "em", "i", "font", "span", "u"})
 # A paragraph scores for the element holding the paragraphs, a text cell for itself.
 _PARAGRAPHISH = frozenset({"p", "span", "font", "b", "strong", "em", "i", "u", "li", "h1", "h2",
                            "h3", "h4", "h5", "h6", "section"})
 
 
-def _length(text: str | None) -> int:
-    """Characters of a text node without the layout whitespace around it."""
-    return len(text.strip()) if text else 0
-
-
-def _punct(text: str | None) -> int:
-    return len(_PUNCT.findall(text)) if text and not text.isspace() else 0
-
-
-class TextStats:
-    """Characters, punctuation and link characters of every element's subtree, and of
-    its own text (its text, its inline children's and the tails between them); gathered by
-    the walk that reads the page's lines (:func:`read_page`), so a page is read once."""
-
-    def __init__(self) -> None:
-        self.chars: dict[etree._Element, int] = {}
-        self.links: dict[etree._Element, int] = {}
-        self.punct: dict[etree._Element, int] = {}
-        self.own: dict[etree._Element, tuple[int, int]] = {}
-
-    def add(self, element: etree._Element, in_link: bool) -> None:
-        """An element read, after its children; the walk never opens scripts, form controls
-        and hidden blocks, so they count nothing."""
-        if not isinstance(element.tag, str):
-            return
-        chars, punct = _length(element.text), _punct(element.text)
-        own_chars, own_punct, links = chars, punct, 0
-        for child in element:
-            tag = child.tag
-            child_chars, child_punct = self.chars.get(child, 0), self.punct.get(child, 0)
-            chars += child_chars
-            punct += child_punct
-            links += child_chars if tag == "a" else self.links.get(child, 0)
-            if isinstance(tag, str) and tag.lower() in _INLINE:
-                own_chars += child_chars
-                own_punct += child_punct
-            tail = child.tail
-            if tail and not tail.isspace():
-                tail_chars, tail_punct = _length(tail), _punct(tail)
-                chars += tail_chars
-                punct += tail_punct
-                own_chars += tail_chars
-                own_punct += tail_punct
-        self.chars[element], self.links[element], self.punct[element] = chars, links, punct
-        if element.tag != "a" and not in_link:  # inside a link: text, but no paragraph
-            self.own[element] = (own_chars, own_punct)
-
-    def link_density(self, element: etree._Element) -> float:
-        return min(self.links.get(element, 0) / (self.chars.get(element, 0) or 1), 1.0)
-
-
 def read_page(root: Selector) -> tuple[list[Line], TextStats]:
     """The page's lines and its text statistics, in one walk."""
     stats = TextStats()
-    return page_lines(root, closed=stats.add), stats
+    return page_lines(root, stats), stats
 
 
-def article_blocks(body: etree._Element, title: str | None, stats: TextStats
-                   ) -> list[etree._Element]:
+class Blocks(list[etree._Element]):
+    """The article's blocks in page order; ``post`` when they are the first of several
+    look-alike posts (a blog or forum page), whose other posts are not its text."""
+
+    post: bool = False
+
+
+def article_blocks(body: etree._Element, title: str | None, stats: TextStats) -> Blocks:
     """The densest element and the siblings that continue it (a lead paragraph in a block of
     its own, an article split over several containers), in page order."""
-    scores = _scores(body, stats)
+    furniture = furniture_test(body, stats)
+    scores = _scores(body, stats, furniture)
     if not scores:
-        return []
-    best = densest(scores, title, stats)
+        return Blocks()
+    best = densest(scores, title, stats, furniture)
     post = first_post(best, stats)
     if post is not best:  # one of several posts: its look-alike siblings are other posts
-        return [post]
-    return _with_siblings(best, scores, stats)
+        blocks = Blocks([post])
+        blocks.post = True
+        return blocks
+    return Blocks(_with_siblings(best, scores, stats))
 
 
-def _scores(body: etree._Element, stats: TextStats) -> dict[etree._Element, float]:
+def furniture_test(body: etree._Element, stats: TextStats
+                   ) -> Callable[[etree._Element], bool]:
+    """Is an element page furniture, or inside furniture: a box whose class or id names
+    comments, a sidebar, a footer, a menu… (readability's hints), or an ``<aside>``, ``<nav>``,
+    ``<footer>``; never a box holding half the page's text (a misnamed wrapper such as
+    ``content-sidebar-wrap``). Readability drops such boxes before it scores; a paragraph in a
+    sidebar's teaser is then no candidate, however dense."""
+    half = stats.chars.get(body, 0) / 2
+    verdicts: dict[etree._Element, bool] = {body: False}
+
+    def test(element: etree._Element) -> bool:
+        path = []
+        while element is not None and element not in verdicts:
+            path.append(element)
+            element = element.getparent()
+        verdict = element is not None and verdicts[element]
+        for step in reversed(path):  # from the known ancestor down
+            verdict = verdict or ((step.tag in _FURNITURE_TAGS or class_weight(step) < 1)
+                                  and stats.chars.get(step, 0) < half)
+            verdicts[step] = verdict
+        return verdict
+    return test
+
+
+def _scores(body: etree._Element, stats: TextStats,
+            furniture: Callable[[etree._Element], bool] | None = None
+            ) -> dict[etree._Element, float]:
     """Each text block scores by its punctuation and length, for the element holding it and,
     halved, for that element's parent."""
     scores: dict[etree._Element, float] = defaultdict(float)
@@ -141,19 +127,21 @@ def _scores(body: etree._Element, stats: TextStats) -> dict[etree._Element, floa
             continue
         scores[holder] += score
         if holder not in hints:
-            hints[holder] = class_weight(holder)
+            hints[holder] = _FURNITURE if furniture is not None and furniture(holder) \
+                else class_weight(holder)
         unlikely = hints[holder] < 1  # comments add nothing to the page around them
         if (parent := holder.getparent()) is not None and not unlikely:
             scores[parent] += score / 2
     return scores
 
 
-def densest(scores: dict[etree._Element, float], title: str | None, stats: TextStats
-            ) -> etree._Element:
-    """The element holding most sentence text outside links."""
+def densest(scores: dict[etree._Element, float], title: str | None, stats: TextStats,
+            furniture: Callable[[etree._Element], bool] | None = None) -> etree._Element:
+    """The element holding most sentence text outside links, outside page furniture."""
     def weight(element: etree._Element) -> float:
         weight = scores[element] * (1 - stats.link_density(element))
-        hint = class_weight(element)
+        hint = _FURNITURE if furniture is not None and furniture(element) \
+            else class_weight(element)
         if hint < 1:  # comments quote the headline too: no bonus for standing near it
             return weight * hint
         # standing by the headline counts for a block with text of its own, not for the
@@ -225,44 +213,86 @@ def _tag_path(element: etree._Element) -> tuple[str, ...]:
     return tuple(str(ancestor.tag) for ancestor in element.iterancestors())
 
 
+_FURNITURE = 0.05  # the weight of a furniture box: as good as excluded, unless nothing else
+_FURNITURE_TAGS = frozenset({"aside", "nav", "footer"})
+_HEADER_WORD, _HEADER_DEPTH = re.compile(r"header", re.IGNORECASE), 4
+
+
 def class_weight(element: etree._Element) -> float:
     """Readability's class/id hints: comments, sidebars and footers are not the article."""
-    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    names = element.get("class"), element.get("id")
+    return _names_weight(*names) if any(names) else 1.0
+
+
+@lru_cache(maxsize=4096)  # a page repeats its few class names on many elements
+def _names_weight(class_: str | None, id_: str | None) -> float:
+    names = " ".join(filter(None, (class_, id_)))
     if _UNLIKELY.search(names):
         return 0.05  # as good as excluded, unless nothing else holds text
     return 1.5 if _LIKELY.search(names) else 1.0
 
 
-def aside_within(container: etree._Element, stats: TextStats
+def aside_within(container: etree._Element, stats: TextStats,
+                 header: frozenset[etree._Element] = frozenset()
                  ) -> Callable[[etree._Element], bool]:
     """Comment threads, comment forms and share bars that stand inside the article's container:
-    left out, unless one of them holds most of the container's text (a misnamed wrapper)."""
+    left out, unless one of them holds most of the container's text (a misnamed wrapper). The
+    ``header`` boxes (:func:`header_boxes`) are never asides, nor are the parts of one that
+    a class names only as the header's (``article-header__lead``)."""
     total = stats.chars.get(container, 0)
 
     def aside(element: etree._Element) -> bool:
         return (element is not container and class_weight(element) < 1
-                and stats.chars.get(element, 0) < total / 2)
+                and stats.chars.get(element, 0) < total / 2 and element not in header
+                and not (header and _header_part(element, header)))
     return aside
 
 
-def lines_within(page: list[Line], container: etree._Element, stats: TextStats) -> list[Line]:
+def _header_part(element: etree._Element, header: frozenset[etree._Element]) -> bool:
+    names = " ".join(filter(None, (element.get("class"), element.get("id"))))
+    if _UNLIKELY.search(_HEADER_WORD.sub(" ", names)):
+        return False  # a share bar, a menu inside the header: an aside
+    parent = element.getparent()
+    for _ in range(_HEADER_DEPTH):
+        if parent is None:
+            return False
+        if parent in header:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def header_boxes(headline: etree._Element | None, blocks: list[etree._Element]
+                 ) -> frozenset[etree._Element]:
+    """The boxes that hold the headline but not the article's text: the article's own header
+    (``entry-header``: the lead, the byline), whatever its class says."""
+    if headline is None or not blocks:
+        return frozenset()
+    return frozenset(headline.iterancestors()) - frozenset(blocks[0].iterancestors())
+
+
+def lines_within(page: list[Line], container: etree._Element, stats: TextStats,
+                 header: frozenset[etree._Element] = frozenset()) -> list[Line]:
     """The page's lines that stand in ``container``, without those in its asides: what a walk
     of the container would read, without walking it again."""
-    aside = aside_within(container, stats)
-    verdicts: dict[etree._Element, bool] = {container: True}  # is it in, and not aside?
-
-    def inside(element: etree._Element | None) -> bool:
-        path = []
-        while element is not None and element not in verdicts:
-            path.append(element)
-            element = element.getparent()
-        verdict = element is not None and verdicts[element]
-        for step in reversed(path):  # from the known ancestor down
-            verdict = verdict and not aside(step)
-            verdicts[step] = verdict
-        return verdict
-
-    return [line for line in page if line.element is not None and inside(line.element)]
+    aside = aside_within(container, stats, header)
+    verdicts: dict[etree._Element | None, bool] = {container: True, None: False}
+    found = []
+    for line in page:  # is the line's element in the container, and in no aside?
+        element = line.element
+        verdict = verdicts.get(element)
+        if verdict is None:
+            path = []
+            while element not in verdicts:
+                path.append(element)
+                element = element.getparent()
+            verdict = verdicts[element]
+            for step in reversed(path):  # from the known ancestor down
+                verdict = verdict and not aside(step)
+                verdicts[step] = verdict
+        if verdict:
+            found.append(line)
+    return found
 
 
 def _near_title(element: etree._Element, title: str) -> bool:
@@ -312,22 +342,53 @@ def around_blocks(lines: list[Line], own: set[str], title: str | None) -> list[b
     last = len(kept) - 1 - kept[::-1].index(True)
     kept[first:last + 1] = [True] * (last + 1 - first)
     key = loose(title or "")
+    # the headline's line above the text: a dated line between them is the story's dateline
+    headline = next((index for index in range(first - 1, max(first - 1 - _GAP, -1), -1)
+                     if len(lines[index].text) >= len(key) and loose(lines[index].text) == key),
+                    None) if key else None
     for step, start in ((-1, first - 1), (1, last + 1)):
         gap, index = 0, start
         while 0 <= index < len(lines) and gap <= _GAP:
             line = lines[index]
-            if loose(line.text) == key or _breaks(line):
+            if index == headline or _breaks(line) and not (step < 0 and headline is not None) \
+                    or step > 0 and len(line.text) >= len(key) and loose(line.text) == key:
                 break
-            if reads_as_paragraph(line):
+            if reads_as_paragraph(line) and not is_caption(line.text):
                 kept[index], gap = True, 0
             else:
                 gap += 1
             index += step
+    if headline is not None:  # the article's head: a deck under the headline
+        kept[headline + 1] = kept[headline + 1] or _deck(lines[headline + 1])
+    # a subheading right above a kept line, below the headline, is the text's
+    for index in range((headline if headline is not None else first) + 1, len(lines) - 1):
+        if not kept[index] and kept[index + 1] and _heading(lines[index].element):
+            kept[index] = True
     return kept
 
 
+def _deck(line: Line) -> bool:
+    """The line right under the headline that says a sentence's worth without ending like
+    one, no date, no caption, no credit: the deck (standfirst) of the story."""
+    return len(line.text) >= _DECK_MIN and line.links <= _LINE_LINKS * len(line.text) \
+        and not is_caption(line.text) and not has_date(line.text)
+
+
+def _heading(element: etree._Element | None) -> bool:
+    for _ in range(_HEADING_DEPTH):
+        if element is None:
+            return False
+        if element.tag in _SUBHEADINGS:
+            return True
+        element = element.getparent()
+    return False
+
+
 def _breaks(line: Line) -> bool:
-    return len(line.text) <= _BREAK_MAX and bool(_DATED.search(line.text))
+    """A short dated line, or a related-stories heading: what follows is no longer the
+    story's."""
+    return len(line.text) <= _BREAK_MAX and bool(_DATED.search(line.text)) \
+        or related_heading(line.text)
 
 
 def reads_as_paragraph(line: Line) -> bool:

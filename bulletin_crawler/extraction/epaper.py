@@ -19,8 +19,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from bulletin_crawler.extraction.bylines import Byline, parse_credit
-from bulletin_crawler.extraction.credits import page_byline
+from bulletin_crawler.extraction.credits import meta_credit, page_byline
 from bulletin_crawler.extraction.dates import date_from_url, parse_datetime
 from bulletin_crawler.extraction.html import (
     ExtractionError,
@@ -174,8 +173,10 @@ def parse_article(html: str, url: str, issue_date: date | None = None,
         images=_images(root, url, overrides.get("images")),
     )
     finish(extracted, issue)
-    # the property block's author: a credit (记者 X) or bare names, whose role it does not say
-    credit = parse_credit(props.get("author", ""), bare="authors") or Byline()
+    # the property block's author: a credit (记者 X) or bare names, whose role it does not say;
+    # like an author meta tag, only for names the page shows (a portal's CMS fills it with the
+    # account of the editor who posted the story)
+    credit = meta_credit(props.get("author", ""), "\n".join(line.text for line in page))
     credit.merge(extracted.byline)
     extracted.byline = page_byline(credit, page_margins(page, paragraphs, title),
                                    "", "", extracted.source, title)

@@ -21,7 +21,7 @@ BLOCK_TAGS = frozenset({
 # <noscript> is read: some pages put the whole article there for readers without scripts.
 SKIP_TAGS = frozenset({"script", "style", "iframe", "select", "button", "textarea", "map"})
 MAX_HTML_BYTES = 8 * 1024 * 1024
-_CHECK_EVERY = 64  # walk steps between two looks at the time budget
+_CHECK_MASK = 63  # walk steps (+1) between two looks at the time budget
 _HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
 _END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _INVISIBLE = re.compile(r"<!--.*?-->|<(script|style|noscript)\b.*?</\1\s*>",
@@ -70,7 +70,16 @@ def selector(html: str) -> Selector:
     end = _HTML_END.search(html)
     if end and _visible_text(html[end.end():]):
         html = _END_TAGS.sub("", html)
-    return Selector(text=html, type="html")
+    # lxml.etree's own HTML parser (parsel's lxml.html one looks up a Python class for every
+    # element the walk touches, a third of the walk's time), as parsel prepares the text.
+    body = html.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    root = etree.fromstring(body, parser=parser)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=parser)
+    # Comments and processing instructions are nobody's text: they go, their tails stay.
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
+    return Selector(root=root, type="html")
 
 
 def _visible_text(markup: str) -> bool:
@@ -86,10 +95,11 @@ def select(root: Selector, query: str) -> SelectorList[Selector]:
     return root.css(query)
 
 
-def page_lines(root: Selector, closed: Closed | None = None) -> list[Line]:
-    """The text of a whole page's ``<body>`` as lines, with their link characters."""
-    body = root.xpath("//body")
-    return text_lines(body[0], closed=closed) if body else []
+def page_lines(root: Selector, stats: TextStats | None = None) -> list[Line]:
+    """The text of a whole page's ``<body>`` as lines, with their link characters (and the
+    page's text statistics gathered into ``stats``)."""
+    body = next(root.root.iter("body"), None)
+    return text_lines(body, stats=stats) if body is not None else []
 
 
 def title_tag(root: Selector) -> str:
@@ -118,99 +128,164 @@ def block_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = 
     return [line.text for line in text_lines(node, skip)]
 
 
-# Called with every element the walk read, after its children, and whether it is in a link.
-Closed = Callable[[etree._Element, bool], None]
-_OPEN, _TAIL, _END, _BLOCK_END = range(4)
-_Item = tuple[int, "etree._Element | str", bool, "etree._Element | None"]
+_PUNCT = re.compile(r"[，。！？；、：,!?;]")
+# Inline children whose text counts as their parent's own text (a paragraph's bold words).
+INLINE_TAGS = frozenset({"br", "b", "strong", "em", "i", "font", "span", "u"})
 
 
-def text_lines(node: Selector, skip: Callable[[etree._Element], bool] | None = None,
-               closed: Closed | None = None) -> list[Line]:
-    """:func:`block_lines` with the link characters of each line. The walk keeps its own stack
-    (a page of thousands of nested blocks must not exhaust Python's recursion) and costs one
-    step per node, so a page is read in time linear in its size; ``closed`` hears of each
-    element read, after its children (the same walk gathers the page's text statistics)."""
-    root = node.root
-    if isinstance(root, str):
-        return [Line(line.strip(), 0) for line in root.splitlines() if line.strip()]
-    sink = _LineSink()
-    stack: list[_Item] = [(_OPEN, root, False, None)]
-    steps = 0
-    while stack:
-        kind, item, in_link, owner = stack.pop()
-        if kind == _TAIL:  # the tail text after an element, in its parent's line
-            sink.add(item, in_link, owner)  # type: ignore[arg-type]
-        elif kind == _OPEN:
-            steps += 1
-            if not steps % _CHECK_EVERY:
-                checkpoint()
-            _open(item, in_link, sink, stack, skip, closed is not None)  # type: ignore[arg-type]
-        else:  # the end of an element
-            if kind == _BLOCK_END:
-                sink.flush()
-            if closed is not None:
-                closed(item, in_link)  # type: ignore[arg-type]
-    sink.flush()
-    return sink.lines
-
-
-def _open(element: etree._Element, in_link: bool, sink: _LineSink, stack: list[_Item],
-          skip: Callable[[etree._Element], bool] | None, report: bool) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""  # lxml's HTML tags are lower-case
-    if tag in SKIP_TAGS or hidden(element) or (skip is not None and tag and skip(element)):
-        return
-    block = tag in BLOCK_TAGS
-    if block:
-        sink.flush()
-    if block or report:
-        stack.append((_BLOCK_END if block else _END, element, in_link, None))
-    in_link = in_link or tag == "a"
-    if tag and element.text:  # comments and processing instructions have text too: skip it
-        sink.add(element.text, in_link, element)
-    for child in reversed(element):
-        if child.tail:
-            stack.append((_TAIL, child.tail, in_link, element))
-        stack.append((_OPEN, child, in_link, None))
-
-
-class _LineSink:
-    """Collects text into stripped, non-empty lines, counting link characters per line."""
+class TextStats:
+    """Characters, punctuation and link characters of every element's subtree, and of
+    its own text (its text, its inline children's and the tails between them); gathered by
+    the walk that reads the page's lines (:func:`text_lines`), so a page is read once. Scripts,
+    form controls and hidden blocks are never opened and count nothing."""
 
     def __init__(self) -> None:
-        self.lines: list[Line] = []
-        self._parts: list[str] = []
-        self._links = 0
-        self._owner: etree._Element | None = None
+        self.chars: dict[etree._Element, int] = {}
+        self.links: dict[etree._Element, int] = {}
+        self.punct: dict[etree._Element, int] = {}
+        self.own: dict[etree._Element, tuple[int, int]] = {}
 
-    def add(self, text: str, in_link: bool, owner: etree._Element | None) -> None:
-        if "\n" not in text:
-            self._append(text, in_link, owner)
+    def link_density(self, element: etree._Element) -> float:
+        return min(self.links.get(element, 0) / (self.chars.get(element, 0) or 1), 1.0)
+
+
+def text_lines(node: Selector | etree._Element,
+               skip: Callable[[etree._Element], bool] | None = None,
+               stats: TextStats | None = None) -> list[Line]:
+    """:func:`block_lines` with the link characters of each line. One walk of lxml's tree
+    events (no recursion: a page of thousands of nested blocks is read like any other), one
+    step per element, so a page is read in time linear in its size; with ``stats`` the same
+    walk gathers the page's text statistics."""
+    root = node.root if isinstance(node, Selector) else node
+    if isinstance(root, str):
+        return [Line(line.strip(), 0) for line in root.splitlines() if line.strip()]
+    lines: list[Line] = []
+    parts: list[str] = []
+    line_links = 0
+    owner: etree._Element | None = None
+
+    def add(text: str, in_link: bool, element: etree._Element) -> None:
+        nonlocal line_links, owner
+        if text.isspace():  # layout: a newline in it ends the line, spaces join words
+            if "\n" in text:
+                flush()
+            elif owner is not None:
+                parts.append(text)
             return
-        first, *rest = text.split("\n")
-        self._append(first, in_link, owner)
-        for piece in rest:  # a newline inside a text node ends a line too
-            self.flush()
-            self._append(piece, in_link, owner)
-
-    def _append(self, piece: str, in_link: bool, owner: etree._Element | None) -> None:
-        self._parts.append(piece)
-        if self._owner is None and piece.strip():
-            self._owner = owner
+        if "\n" in text:
+            for number, piece in enumerate(text.split("\n")):
+                if number:  # a newline inside a text node ends a line too
+                    flush()
+                if piece:
+                    add(piece, in_link, element)
+            return
+        parts.append(text)
+        if owner is None:
+            owner = element
         if in_link:
-            self._links += _visible(piece)
+            line_links += _visible(text)
 
-    def flush(self) -> None:
-        if self._owner is None:  # nothing but whitespace since the last line
-            self._parts.clear()
-            self._links = 0
-            return
-        line = "".join(self._parts).strip()
-        self.lines.append(Line(line, self._links, self._owner))
-        self._parts, self._links, self._owner = [], 0, None
+    def flush() -> None:
+        nonlocal line_links, owner
+        if owner is not None:  # else nothing but whitespace since the last line
+            lines.append(Line("".join(parts).strip(), line_links, owner))
+            owner = None
+        parts.clear()
+        line_links = 0
+
+    # per open element: [chars, punctuation, link chars, own chars, own punctuation]
+    counts: list[list[int]] = []
+    ancestors: list[etree._Element] = []
+    links_open = 0  # <a> elements open around the walk's position
+    skipped: etree._Element | None = None
+    steps = 0
+    chars_of, punct_of, links_of, own_of = (stats.chars, stats.punct, stats.links, stats.own) \
+        if stats is not None else ({}, {}, {}, {})
+    count_punct = _PUNCT.findall
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag
+        if event == "start":
+            steps += 1
+            if not steps & _CHECK_MASK:
+                checkpoint()
+            style = element.get("style")
+            if tag in SKIP_TAGS or style and _HIDDEN_STYLE.search(style) \
+                    or skip is not None and skip(element):
+                walker.skip_subtree()
+                skipped = element
+                continue
+            if parts and tag in BLOCK_TAGS:
+                flush()
+            if tag == "a":
+                links_open += 1
+            ancestors.append(element)
+            text = element.text
+            if text and not text.isspace():
+                add(text, links_open > 0, element)
+                if stats is not None:
+                    chars, punct = len(text.strip()), len(count_punct(text))
+                    counts.append([chars, punct, 0, chars, punct])
+                continue
+            if text:  # layout: a newline in it ends the line, spaces join words
+                if "\n" in text:
+                    if parts:
+                        flush()
+                elif owner is not None:
+                    parts.append(text)
+            if stats is not None:
+                counts.append([0, 0, 0, 0, 0])
+            continue
+        if element is skipped:
+            skipped = None
+        else:
+            ancestors.pop()
+            if parts and tag in BLOCK_TAGS:
+                flush()
+            if tag == "a":
+                links_open -= 1
+            if stats is not None:
+                chars, punct, links, own_chars, own_punct = counts.pop()
+                if chars:  # (an element without text counts nothing: no entry)
+                    chars_of[element], punct_of[element], links_of[element] = \
+                        chars, punct, links
+                    if own_chars and tag != "a" and not links_open:  # in a link: text, but
+                        own_of[element] = (own_chars, own_punct)  # no paragraph
+                    if counts:
+                        outer = counts[-1]
+                        outer[0] += chars
+                        outer[1] += punct
+                        outer[2] += chars if tag == "a" else links
+                        if tag in INLINE_TAGS:
+                            outer[3] += chars
+                            outer[4] += punct
+        if element is root:
+            break
+        tail = element.tail
+        if not tail or not ancestors:
+            continue
+        if tail.isspace():  # (as above)
+            if "\n" in tail:
+                if parts:
+                    flush()
+            elif owner is not None:
+                parts.append(tail)
+        else:  # the tail text after an element, in its parent's line
+            add(tail, links_open > 0, ancestors[-1])
+            if stats is not None and counts:
+                chars, punct = len(tail.strip()), len(count_punct(tail))
+                outer = counts[-1]
+                outer[0] += chars
+                outer[1] += punct
+                outer[3] += chars
+                outer[4] += punct
+    flush()
+    return lines
 
 
 def _visible(text: str) -> int:
-    return len(text) - sum(map(text.count, (" ", "\t", "\xa0", "\u3000")))
+    return len(text) - text.count(" ") - text.count("\t") - text.count("\xa0") \
+        - text.count("\u3000")
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from bulletin_crawler.extraction.html import Line
+from bulletin_crawler.extraction.tails import related_heading
 from bulletin_crawler.extraction.text import loose
 
 MARGIN_LINES = 8  # lines above and below the text where dates and credits stand
@@ -28,9 +29,13 @@ class Margins:
 
 def page_margins(page: list[Line], lines: list[str], title: str | None) -> Margins:
     """The page lines around the text ``lines`` (a run of the ``page``'s lines with some,
-    links and asides, left out) and around its headline."""
+    links and asides, left out) and around its headline; below the text, none after a
+    related-stories heading (their credits and dates are other stories')."""
     margins = _margins([line.text for line in page], lines, title)
-    return replace(margins, links=frozenset(line.text for line in page if line.mostly_links()))
+    below = next((margins.below[:index] for index, line in enumerate(margins.below)
+                  if related_heading(line)), margins.below)
+    return replace(margins, below=below,
+                   links=frozenset(line.text for line in page if line.mostly_links()))
 
 
 def _margins(page_lines: list[str], lines: list[str], title: str | None) -> Margins:
@@ -54,8 +59,24 @@ def _margins(page_lines: list[str], lines: list[str], title: str | None) -> Marg
         return Margins(page_lines[max(top - ABOVE_LINES, 0): top], page_lines[top: start],
                        page_lines[bottom: bottom + MARGIN_LINES])
     return Margins(page_lines[max(heading - ABOVE_LINES, 0): heading],
-                   page_lines[heading + 1: start][-MARGIN_LINES:],
+                   page_lines[heading + 1: start][-MARGIN_LINES:]
+                   + _left_out(page_lines, lines, start),
                    page_lines[bottom: bottom + MARGIN_LINES])
+
+
+def _left_out(page_lines: list[str], lines: list[str], start: int) -> list[str]:
+    """The page lines the text passed over among its first lines: a lead stands above the
+    byline and the date (headline, deck, picture, ``By X``, date, text), which are then
+    lines under the headline all the same."""
+    skipped: list[str] = []
+    at = start
+    for line in lines[1:MARGIN_LINES]:
+        found = _find_line(page_lines, line, at + 1, at + 1 + MARGIN_LINES)
+        if found is None:
+            break
+        skipped += page_lines[at + 1: found]
+        at = found
+    return skipped
 
 
 def _title_line(page_lines: list[str], key: str, start: int | None) -> int | None:
@@ -73,9 +94,11 @@ def _title_line(page_lines: list[str], key: str, start: int | None) -> int | Non
 
 
 def _find_line(page_lines: list[str], line: str, start: int, stop: int) -> int | None:
-    """The first page line from ``start`` that is ``line``, or holds its opening words."""
-    opening = line[:20] if len(line) >= 10 else None
-    for index in range(start, min(stop, len(page_lines))):
-        if page_lines[index] == line or opening and opening in page_lines[index]:
-            return index
-    return None
+    """The first page line from ``start`` that is ``line``, else the first that holds its
+    opening words (a headline can open like the subheading under it)."""
+    stop = min(stop, len(page_lines))
+    exact = next((index for index in range(start, stop) if page_lines[index] == line), None)
+    if exact is not None or len(line) < 10:
+        return exact
+    opening = line[:20]
+    return next((index for index in range(start, stop) if opening in page_lines[index]), None)

@@ -75,6 +75,9 @@ NOT_NAME_WORDS = frozenset({
     "home", "menu", "search", "login", "sign", "subscribe", "photo", "photos", "gallery",
     "comments", "next", "previous", "back", "close", "open", "click", "here", "view", "all",
 })
+# A name never opens with an article; a newspaper's or a magazine's title often does.
+_ARTICLES = frozenset({"the", "el", "la", "le", "les", "los", "las", "il", "lo", "der", "die",
+                       "das", "de", "het", "o", "a", "os", "as"})
 # Characters that end outlet, place and organisation names, never given names.
 _ORG_ENDINGS = re.compile(
     r"(?:报|网|社|台|局|委|办|院|部|厅|站|会|处|室|府|区|市|县|省|州|团|乡|镇|村|所|队|组|中心|"
@@ -102,9 +105,15 @@ class Evidence(Enum):
     BARE = "bare"  # no label: a wire bracket, a line under the headline, a meta tag
 
 
+_INITIAL = 2  # "J." and "Jr." keep their dots
+
+
 def normalise_name(name: str) -> str:
-    """``方  敏`` → ``方敏`` (justified two-character names), NFKC, outer spaces gone."""
+    """``方  敏`` → ``方敏`` (justified two-character names), NFKC, outer spaces gone, a
+    sentence's full stop after a name gone (``Tatyana Turner.``; an initial keeps its own)."""
     name = unicodedata.normalize("NFKC", name).strip()
+    if name.endswith(".") and len(name.rsplit(" ", 1)[-1]) > _INITIAL:
+        name = name[:-1]
     return _INNER_SPACE.sub("", name)
 
 
@@ -142,6 +151,8 @@ def _chinese(name: str, evidence: Evidence) -> bool:
 def _latin(name: str, evidence: Evidence) -> bool:
     words = name.split()
     if any(word.lower().strip(".") in NOT_NAME_WORDS for word in words):
+        return False
+    if words[0].lower() in _ARTICLES:  # El Mostrador, La República, The Local: a title
         return False
     capitalised = sum(bool(_CAPITAL.match(word)) for word in words)
     if len(words) >= 2:

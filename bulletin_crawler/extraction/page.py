@@ -17,10 +17,11 @@ from bulletin_crawler.extraction.result import Extracted
 _EPAPER = re.compile(r"<founder-content|<!--\s*enpcontent|class=\"?font01|enpproperty|"
                      r"bmnr_con_|id=\"?PreTitle", re.IGNORECASE)
 # A case-insensitive alternation scans a large page slowly (30 ms on a 770 KB WeChat page);
-# pages with none of these spellings cannot match it and skip it.
-_EPAPER_HINTS = tuple({spelling for marker in ("founder-content", "enpcontent", "font01",
-                                                "enpproperty", "bmnr_con_", "PreTitle")
-                        for spelling in (marker, marker.lower(), marker.upper())})
+# pages with none of these spellings cannot match it and skip it. The spellings are those the
+# e-paper reader can use: tags in any case, the enpproperty comment in any case, the
+# enpcontent comment, classes and ids as they are written (its queries are case-sensitive).
+_EPAPER_HINTS = ("founder-content", "FOUNDER-CONTENT", "enpproperty", "ENPPROPERTY",
+                 "enpcontent", "font01", "bmnr_con_", "PreTitle")
 
 
 def extract_html(html: str, url: str, issue_date: date | None = None,

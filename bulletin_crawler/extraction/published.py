@@ -21,6 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from lxml import etree
+
 from bulletin_crawler.extraction.dates import (
     SHANGHAI,
     date_from_url,
@@ -33,11 +35,12 @@ from bulletin_crawler.extraction.layout import Margins
 
 _META_PUBLISHED = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
                    "article:published_time", "og:release_date", "datepublished", "dc.date",
-                   "dc.date.issued", "date", "firstpublishedtime", "releasedate", "og:time",
+                   "dc.date.issued", "dc:date", "dcterms:issued", "dcterms.issued", "date",
+                   "firstpublishedtime", "releasedate", "og:time",
                    "apub:time", "pubtime", "publish_time", "og:published_time",
                    "article:published", "parsely-pub-date", "sailthru.date", "created",
                    "dcterms.created", "dc.date.created", "citation_publication_date",
-                   "citation_date", "weibo:article:create_at")
+                   "citation_date", "bepress_citation_date", "weibo:article:create_at")
 _META_MODIFIED = ("dateupdate", "datemodified", "article:modified_time", "lastmodified",
                   "og:updated_time", "dcterms.modified")
 _JSON_LD = re.compile(r"\"datePublished\"\s*:\s*\"([^\"]{8,40})\"")
@@ -91,6 +94,29 @@ SHOWN_LABELLED, POST_HEADER, META, JSON_LD, SCRIPT = 4.5, 4.5, 3.0, 3.0, 2.5
 URL, URL_MONTH, SHOWN_BARE, FARTHER_BARE, BELOW_BARE = 2.0, 1.1, 2.0, 1.0, 0.5
 MODIFIED, FIRST_ON_PAGE, BELOW_LATER = 0.5, 0.6, 0.25
 _BARE_REST = 10  # characters besides the date on a line that shows a bare date
+_DATE_LINE_MAX, _DATE_LINE_REST = 60, 16
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_MARK = re.compile(r"[.!?;]\s|[.!?;]$")
+# What may stand around a date on a date line: a label, a time, separators.
+_DATE_LINE_NOISE = re.compile(
+    r"\b(?:aktualisiert|publiziert|veröffentlicht|erstellt|stand|updated|published|posted|"
+    r"last modified|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|opublikowano|"
+    r"zaktualizowano|am|um|on|at|le|à|el|il|uhr|h)\b|\d{1,2}[:.h]\d{2}(?::\d{2})?|[\s,:|/·–—-]+",
+    re.IGNORECASE)
+MARKED, MARKED_WEAK = 3.0, 1.0  # a date the markup labels published; a page's first <time>
+# Each query with the spellings a page must hold for it to find anything.
+_MARKED_QUERIES = ((("<time", "<TIME"), "//time[@datetime]"),
+                   (('temprop="datePublished"', "temprop='datePublished'",
+                     "temprop=datePublished", 'temprop="dateCreated"', "temprop='dateCreated'",
+                     "temprop=dateCreated", "schema:datePublished", "schema:dateCreated"),
+                    "//*[@itemprop='datePublished' or @itemprop='dateCreated' or "
+                    "@property='schema:datePublished' or @property='schema:dateCreated']"
+                    "[@content or @datetime]"))
+_MARKED_NAMES = re.compile(r"datePublished|dateCreated|published|pubdate|entry-date|post-date|"
+                           r"article:published", re.IGNORECASE)
+_MODIFIED_NAMES = re.compile(r"modified|updated|dateModified", re.IGNORECASE)
+# sources a CMS fills from one stored timestamp ("meta marked element" is one of them)
+_MACHINE = ("meta", "JSON-LD", "script")
 
 
 @dataclass(frozen=True)
@@ -104,17 +130,22 @@ class Candidate:
         return self.value.date() if isinstance(self.value, datetime) else self.value
 
 
-def published(meta: dict[str, str], html: str, url: str, margins: Margins, page_text: str
-              ) -> date | datetime | None:
-    """The publish date the evidence agrees on, or None."""
-    candidates = candidates_of(meta, html, url, margins)
+def published(meta: dict[str, str], scripts: str, url: str, margins: Margins, page_text: str,
+              marked: list[tuple[str, bool]] | None = None) -> date | datetime | None:
+    """The publish date the evidence agrees on, or None (``scripts``: the text of the page's
+    scripts, where JSON-LD and script variables stand; ``marked``: :func:`marked_dates`)."""
+    candidates = candidates_of(meta, scripts, url, margins)
+    for value, strong in marked or []:
+        if parsed := _parse(value):
+            candidates.append(Candidate(parsed, MARKED if strong else MARKED_WEAK,
+                                        "meta marked element"))
     if not any(c.weight > BELOW_BARE for c in candidates):
         first = next(iter_datetimes(page_text[:_FIRST_REACH]), None)
         candidates += [Candidate(first, FIRST_ON_PAGE, "first date on the page")] if first else []
     return best(candidates, month_from_url(url))
 
 
-def candidates_of(meta: dict[str, str], html: str, url: str, margins: Margins
+def candidates_of(meta: dict[str, str], scripts: str, url: str, margins: Margins
                   ) -> list[Candidate]:
     found: list[Candidate] = []
     for name in _META_PUBLISHED:
@@ -125,10 +156,10 @@ def candidates_of(meta: dict[str, str], html: str, url: str, margins: Margins
         if value := _parse(meta.get(name, "")):
             found.append(Candidate(value, MODIFIED, f"meta {name}"))
             break
-    if json_ld := _JSON_LD.search(html):
+    if json_ld := _JSON_LD.search(scripts):
         found += [Candidate(value, JSON_LD, "JSON-LD") for value in [_parse(json_ld.group(1))]
                   if value]
-    found += [Candidate(value, SCRIPT, "script variable") for value in _script_dates(html)]
+    found += [Candidate(value, SCRIPT, "script variable") for value in _script_dates(scripts)]
     # Above the headline stand a disclosure table but also the day's date in a page header:
     # only dates labelled as the publication's count there. Between headline and text, the
     # bare date nearest the text is the story's (a post header under a blog's calendar);
@@ -142,6 +173,31 @@ def candidates_of(meta: dict[str, str], html: str, url: str, margins: Margins
     return [c for c in found if c.day <= latest]
 
 
+def marked_dates(root: etree._Element, html: str) -> list[tuple[str, bool]]:
+    """Dates the markup labels: an element whose ``itemprop``/``property`` says
+    datePublished (``<time itemprop="datePublished" datetime=…>``, RDFa's ``schema:dateCreated``
+    with ``content``), a ``<time datetime>`` whose class says published (``entry-date
+    published``); each with whether its label is explicit. The first plain ``<time datetime>``
+    of the page counts as a weak witness."""
+    queries = [query for spellings, query in _MARKED_QUERIES
+               if any(spelling in html for spelling in spellings)]
+    if not queries:
+        return []
+    found: list[tuple[str, bool]] = []
+    plain = None
+    for element in root.xpath(" | ".join(queries)):
+        value = element.get("datetime") or element.get("content") or ""
+        names = " ".join(filter(None, (element.get("itemprop"), element.get("property"),
+                                        element.get("class"), element.get("pubdate"))))
+        if not value:
+            continue
+        if _MARKED_NAMES.search(names) and not _MODIFIED_NAMES.search(names):
+            found.append((value, True))
+        elif plain is None and element.tag == "time" and not _MODIFIED_NAMES.search(names):
+            plain = value
+    return found[:1] + ([(plain, False)] if plain and not found else [])
+
+
 def best(candidates: list[Candidate], url_month: tuple[int, int] | None = None
          ) -> date | datetime | None:
     """The day with most evidence (a URL naming only the month backs its days); its most
@@ -149,14 +205,33 @@ def best(candidates: list[Candidate], url_month: tuple[int, int] | None = None
     if not candidates:
         return None
     score: dict[date, float] = defaultdict(float)
-    for candidate in candidates:
+    for candidate in _independent(candidates):
         score[candidate.day] += candidate.weight
     for day in score:
         if (day.year, day.month) == url_month:
             score[day] += URL_MONTH
-    day = max(score, key=lambda d: (score[d], max(c.weight for c in candidates if c.day == d)))
+    # a tie goes to the day with the strongest single witness, then to a precise timestamp
+    day = max(score, key=lambda d: (score[d], max(c.weight for c in candidates if c.day == d),
+                                    any(isinstance(c.value, datetime) for c in candidates
+                                        if c.day == d)))
     on_day = [c for c in candidates if c.day == day]
     return max(on_day, key=lambda c: (isinstance(c.value, datetime), c.weight)).value
+
+
+def _independent(candidates: list[Candidate]) -> list[Candidate]:
+    """One vote per piece of evidence: a CMS writes the same timestamp into its meta tags,
+    its JSON-LD and a script variable, which are then one witness (the strongest of the
+    copies), not three against the date the page shows."""
+    machine: dict[date | datetime, Candidate] = {}
+    others = []
+    for candidate in candidates:
+        if candidate.source.startswith(_MACHINE):
+            held = machine.get(candidate.value)
+            if held is None or candidate.weight > held.weight:
+                machine[candidate.value] = candidate
+        else:
+            others.append(candidate)
+    return others + list(machine.values())
 
 
 def _shown(lines: list[str], bare: tuple[float, float] = (SHOWN_BARE, SHOWN_BARE),
@@ -230,6 +305,24 @@ _ANY_DATE = re.compile(
     re.IGNORECASE)
 
 
+def has_date(text: str) -> bool:
+    """Does ``text`` show a date (in any of the forms the candidates read)?"""
+    return bool(_ANY_DATE.search(text))
+
+
+def is_date_line(line: str) -> bool:
+    """A Western page's metadata line: a date with at most a label, a time and a name
+    (``11 Jan 2019``, ``Aktualisiert: 11.04.2020, 10:27``, ``24. März 2004, 19:49 | Genesis``);
+    never a line with Chinese characters (a document's closing date is part of its text)."""
+    if len(line) > _DATE_LINE_MAX or _HAN.search(line):
+        return False
+    match = _ANY_DATE.search(line)
+    if not match:
+        return False
+    rest = _DATE_LINE_NOISE.sub("", line[:match.start()] + " " + line[match.end():])
+    return len(rest) <= _DATE_LINE_REST and not _SENTENCE_MARK.search(rest)
+
+
 def _parse(value: str) -> date | datetime | None:
     """A date as meta tags and scripts write it: ISO 8601, Chinese forms, Unix seconds."""
     value = value.strip()
@@ -248,15 +341,15 @@ def _parse(value: str) -> date | datetime | None:
     return parse_datetime(value) or _named_month(value)
 
 
-def _script_dates(html: str) -> list[date | datetime]:
+def _script_dates(scripts: str) -> list[date | datetime]:
     """Publish times a page's scripts hold (the page shows only 前天 until they run)."""
     found = []
     for name in _SCRIPT_NAMES:
-        at = html.find(name)
-        variable = _SCRIPT_VAR.match(html, at) if at >= 0 else None
+        at = scripts.find(name)
+        variable = _SCRIPT_VAR.match(scripts, at) if at >= 0 else None
         if variable and (value := _parse(variable.group(1))):
             found.append(value)
             break
-    if wechat := _WECHAT_CT.search(html):
+    if wechat := _WECHAT_CT.search(scripts):
         found.append(datetime.fromtimestamp(int(wechat.group(1)), SHANGHAI))
     return found

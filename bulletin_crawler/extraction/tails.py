@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bulletin_crawler.extraction.bylines import parse_credit
-from bulletin_crawler.extraction.text import ends_sentence
+from bulletin_crawler.extraction.text import ends_sentence, ends_statement
 
 _COUNTER_WORDS = (r"(?:阅读|浏览|点击|评论|跟帖|点赞|赞|收藏|分享|转发|参与|人参与|条评论|回复|喜欢|"
                   r"在看)(?:数|量|次数|次)?|comments?|likes?|shares?|views?|reads?|replies|"
@@ -29,8 +29,15 @@ _WIDGET = re.compile(
     r"全部评论|文明上网|理性发言|登录|注册|提交|发表|取消|发送|验证码|加载中|正在加载|加载更多|"
     r"点击加载|点击查看|查看更多|展开全文|自动播放|精彩视频|视频推荐|返回顶部|回到顶部|上一篇|下一篇|"
     r"share|tweet|print|e-?mail|follow us|subscribe|sign up|log ?in|teilen|drucken|partager|"
-    r"compartir|imprimir|udostępnij|leave a (?:reply|comment)|post a comment|add (?:a )?comment|"
-    r"kommentar schreiben|laisser un commentaire|deja un comentario)"
+    r"compartir|imprimir|imprimer|stampa|drukuj|udostępnij|permalink|permalien|"
+    r"leave a (?:reply|comment)|post a comment|add (?:a )?comment|"
+    r"kommentare? (?:schreiben|verfassen)|laisser un commentaire|deja un comentario|"
+    r"vos réactions|réagir|qui êtes-vous|votre (?:commentaire|message|nom)|ihre meinung|"
+    r"ihr kommentar|tu comentario|deja tu comentario|seu comentário|skomentuj|"
+    r"we want to hear what you think|bild (?:anzeigen|schließen|vergrößern)|"
+    r"(?:rezept|artikel|seite) drucken|bei pinterest speichern)"
+    # "[more]" after an item, alone on its line
+    r"|^[\[(]?(?:more|mehr|plus|más|mais|więcej|altro)\s*[\])]?$"
     # a share button's platform, alone on its line
     r"|^(?:微信|微博|朋友圈|QQ空间|QQ|抖音|facebook|twitter|x|whatsapp|linkedin|pinterest|"
     r"telegram|reddit|xing)$",
@@ -42,15 +49,33 @@ _RELATED = re.compile(r"^[【\[]?(?:相关报道|相关新闻|相关阅读|相�
                       r"猜你喜欢|更多精彩|网友评论|精彩推荐|热门文章|编辑推荐|今日推荐|大家都在看|"
                       r"related (?:articles|posts|stories|news)|read more|more stories|"
                       r"you (?:may|might) also like|weitere artikel|das könnte sie auch|"
-                      r"à lire aussi|lire aussi|te puede interesar|noticias relacionadas)"
+                      r"auch interessant|lesen sie auch|mehr zum thema|"
+                      r"à lire aussi|lire aussi|sur le même sujet|articles liés|"
+                      r"te puede interesar|noticias relacionadas|notas relacionadas|"
+                      r"artículos relacionados|lea también|leia também|veja também|"
+                      r"leggi anche|potrebbe interessarti|zobacz (?:także|również)|"
+                      r"czytaj (?:też|także|również)|"
+                      # a comment section's heading: the readers' text, not the story's
+                      r"(?:\d+\s+)?(?:comments?|kommentare?|commentaires?|comentarios?|"
+                      r"komentarze?|réactions|vos réactions|leserkommentare|du même auteur|"
+                      r"vom selben autor|more from (?:the|this) author)(?:\s*\(\d+\))?|"
+                      r"#?\d+\.?\s+(?:kommentar|comment|commentaire|comentario) "
+                      r"(?:von|by|de|par)\b.*)"
                       r"[】\]]?\s*(?:[:：>].*)?$", re.IGNORECASE)
 _DATED_ITEM = re.compile(r"^(?:\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|\d{1,2}月\d{1,2}日|\(\d{1,2}[-/]\d{1,2}\))"
                          r"|(?:\d{2,4}[-/.])?\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*[)）]?$"
                          r"|\d{4}年\d{1,2}月\d{1,2}日\s*$")
 _ITEM_MAX, _WIDGET_MAX, _CREDIT_MAX = 60, 30, 80
+_STORY_LINE, _STORY_LINES = 100, 3  # a paragraph this long, this many: the story goes on
 # A post's footer: its publish time (and poster) under the text, 发布时间 2005/05/17 … by X.
 _POST_FOOTER = re.compile(r"^[^。！？]*(?:(?:发布|发表|更新)(?:时间|日期|于)\s*[:：]?|(?:时间|日期)\s*[:：])"
                           r"\s*\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}[^。！？]*$")
+
+
+def related_heading(line: str) -> bool:
+    """``相关阅读``, ``Related articles``: the heading of a related-stories list, which ends the
+    story with everything after it."""
+    return bool(_RELATED.match(line))
 
 
 def cut_tail(lines: list[str]) -> list[str]:
@@ -59,13 +84,17 @@ def cut_tail(lines: list[str]) -> list[str]:
 
 
 def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
-    """The story's lines (with the credit lines met under it) and the furniture cut."""
+    """The story's lines (with the credit lines met under it) and the furniture cut (a
+    post's footer, but not the related stories after their heading)."""
     # a related-stories heading, or a post's dated footer (the next post follows it), ends
     # the story
     end_of_story = next((i for i, line in enumerate(lines) if i and (
-        _RELATED.match(line) or len(line) <= _CREDIT_MAX and _POST_FOOTER.search(line))), None)
+        _RELATED.match(line) and not _story_follows(lines, i)
+        or len(line) <= _CREDIT_MAX and _POST_FOOTER.search(line))), None)
     story, after = ((lines[:end_of_story], lines[end_of_story:]) if end_of_story is not None
                     else (lines, []))
+    # a related heading the story goes on after was a label of links (Zobacz także, Read More)
+    story = [line for index, line in enumerate(story) if not index or not _RELATED.match(line)]
     credits: list[str] = []  # credit lines met on the way up stay, for the byline reader
     end = len(story)
     while end > 1:
@@ -76,8 +105,17 @@ def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
         elif credit is None and not (_furniture(line) or _dated_run(story, end - 1)):
             break  # the story's own text; a credit naming nobody (编辑：, 阅读数 12) goes
         end -= 1
-    cut = [line for line in story[end:] if line not in credits] + after
+    cut = [line for line in story[end:] if line not in credits]
+    if after and not _RELATED.match(after[0]):  # (other stories' credits and dates: not cut)
+        cut += after
     return story[:end] + credits, cut
+
+
+def _story_follows(lines: list[str], index: int) -> bool:
+    """Paragraphs after a related-stories heading: it was a button (CNN's ``Read More``
+    opens the rest of the story), since a list of related stories is short items."""
+    return sum(len(line) >= _STORY_LINE and ends_statement(line)
+               for line in lines[index + 1:]) >= _STORY_LINES
 
 
 def _furniture(line: str) -> bool:

@@ -40,10 +40,32 @@ _PROMPT = re.compile(
     r"|cookies?\b.{0,80}(?:use|accept|akzept|utilis|utiliz|używamy|korzystamy|zustimm)"
     r"|(?:use|accept|akzept|utilis|utiliz|używamy|korzystamy|verwenden)\S*.{0,80}cookies?\b"
     r"|protected by recaptcha|by submitting your (?:e-?mail|information)"
+    # a paywall's or an app's prompt
+    r"|subscri\w*\b.{0,60}(?:full story|full article|continue reading|keep reading|read more)"
+    r"|(?:full story|full article|continue reading|keep reading)\b.{0,60}subscri"
+    r"|already (?:a )?(?:subscriber|member)|(?:first-time|new) subscribers"
+    r"|download (?:the|our) .{0,40}\bapps?\b|sign up (?:here|now|today)\b"
+    # a letters page's or a comment form's prompt
+    r"|we want to hear (?:what you think|from you)|letter to the editor"
+    r"|(?:pour créer des paragraphes|to create paragraphs|um absätze)"
     r"|(?:follow|folgen sie|suivez|síguenos|keep up with)\b.{0,60}"
     r"(?:twitter|facebook|instagram|linkedin|youtube|social media)",
     re.IGNORECASE)
 _LABEL_MAX, _PROMPT_MAX = 60, 200
+# One of these is in every line _PROMPT matches.
+_PROMPT_WORDS = ("newsletter", "subscri", "sign up", "abonn", "suscr", "inscr", "zapisz", "cookie",
+                 "recaptcha", "submitting", "already", "download", "hear", "letter to the editor",
+                 "paragraph", "absätze", "follow", "folgen", "suivez", "síguenos", "keep up")
+# A picture's caption: it closes with the picture's credit (``… | © Agency/Getty Images``,
+# ``X, photo: Archives``, ``(Credit: X / Grist)``, ``… Bild: X``).
+_CAPTION_CREDIT = re.compile(
+    r"(?:\b(?:bild|bilder|foto|fotos|photo|photos|credit|credits|crédit|crédito|créditos|image|"
+    r"imagen|zdjęcie|fot|quelle)\s*(?:[:：]|\.\.\.|…|\bvia\b)|©)\s*\S.{0,60}$"
+    r"|(?:public domain|domena publiczna|dominio público|domaine public|gemeinfrei)\W{0,3}$",
+    re.IGNORECASE)
+_CAPTION_MAX, _CREDIT_REACH = 200, 80
+_CAPTION_LABEL = re.compile(r"(?:abbildung|abb\.|figure|fig\.|grafik|gráfico|grafico|ilustración|"
+                            r"illustration|rycina|ryc\.)\s*\d*\s*[:：]", re.IGNORECASE)
 
 
 def clean_line(text: str) -> str:
@@ -63,10 +85,23 @@ def paragraphs(text: str) -> list[str]:
 
 def is_boilerplate(line: str) -> bool:
     """Navigation, print/close widgets, copyright footers, advertising and picture-credit
-    labels, newsletter and cookie prompts: never article text."""
+    labels, captions, newsletter and cookie prompts: never article text."""
     return (bool(_BOILERPLATE.search(line))
             or len(line) <= _LABEL_MAX and bool(_FURNITURE_LABEL.search(line))
-            or len(line) <= _PROMPT_MAX and bool(_PROMPT.search(line)))
+            or len(line) <= _PROMPT_MAX and _may_prompt(line) and bool(_PROMPT.search(line))
+            or is_caption(line))
+
+
+def _may_prompt(line: str) -> bool:
+    """Does the line hold a word every prompt has? (The prompt patterns scan a line slowly.)"""
+    lower = line.lower()
+    return any(word in lower for word in _PROMPT_WORDS)
+
+
+def is_caption(line: str) -> bool:
+    """A picture's caption, known by the credit that closes it or the label that opens it."""
+    return len(line) <= _CAPTION_MAX and bool(_CAPTION_CREDIT.search(line[-_CREDIT_REACH:])
+                                              or _CAPTION_LABEL.match(line))
 
 
 def drop_boilerplate(lines: list[str]) -> list[str]:
@@ -87,6 +122,12 @@ def dedupe_paragraphs(lines: list[str]) -> list[str]:
 
 def ends_sentence(line: str) -> bool:
     return bool(line) and line[-1] in SENTENCE_END
+
+
+def ends_statement(line: str) -> bool:
+    """:func:`ends_sentence`, or a Latin full stop (which Chinese lines do not end with, but
+    dates and numbered items do: ``2024.05.``)."""
+    return ends_sentence(line) or line.endswith(".") and not line[-2:-1].isdigit()
 
 
 def loose(text: str) -> str:

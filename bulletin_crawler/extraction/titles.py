@@ -33,6 +33,7 @@ _LABELLED = re.compile(r"^(?:转载请注明|本文链接|原文链接|原标题
 _NAVIGATION = frozenset({"全部导航", "网站导航", "导航", "首页", "主页", "返回首页", "正文", "详情",
                          "menu", "navigation", "home", "search", "skip to content"})
 _MIN_CHARS, _MAX_CHARS, _HEAD_MAX, _TITLE_BLOCK = 4, 120, 60, 5
+_SLACK = 10
 _MIN_STRETCH = 6  # characters a heading needs when it is only a stretch of the <title>
 _LINE_PROOF = 10  # characters a plain line needs to be taken for the headline
 _SHORT = 8  # a headline shorter than this must be a main heading (h1, h2)
@@ -50,6 +51,7 @@ class Headline:
     title: str | None
     kicker: str | None = None
     subtitle: str | None = None
+    element: etree._Element | None = None  # the heading that shows it, when one does
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,16 @@ class _Candidate:
     text: str
     rank: int  # heading level: 3 for h1 … 0 for a plain line
     element: etree._Element | None
+    key: str = ""  # the text as headlines are compared (:func:`loose`)
 
 
 def choose_headline(root: Selector, meta: dict[str, str], title_tag: str,
                     page_lines: list[str], url: str = "") -> Headline:
     """The headline (with its kicker and subtitle when headings show them)."""
-    candidates = _candidates(root, page_lines)
+    # a plain line is a headline only when a title repeats it: no longer than the longest
+    longest = 2 * max(len(title_tag), len(meta.get("og:title", "")),
+                      len(meta.get("twitter:title", ""))) + _SLACK
+    candidates = _candidates(root, page_lines, longest)
     article_title = _article_title(meta)
     if article_title:
         return _with_decks(article_title, candidates)
@@ -96,13 +102,16 @@ def _article_title(meta: dict[str, str]) -> str | None:
     return title or None
 
 
-def _candidates(root: Selector, page_lines: list[str]) -> list[_Candidate]:
-    found = [_Candidate(text, _HEADING_RANK[node.root.tag], node.root)
-             for node in root.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6")
-             if (text := clean_line(" ".join(node.root.itertext())))]
-    found += [_Candidate(line, 0, None) for line in dict.fromkeys(page_lines)]  # each once
-    return [c for c in found if _MIN_CHARS <= len(loose(c.text)) and len(c.text) <= _MAX_CHARS
-            and c.text.lower() not in _NAVIGATION and not _LABELLED.match(c.text)]
+def _candidates(root: Selector, page_lines: list[str], longest: int = _MAX_CHARS
+                ) -> list[_Candidate]:
+    found = [(text, _HEADING_RANK[element.tag], element)
+             for element in root.root.iter(*_HEADING_RANK)  # (document order, as //h1 | //h2…)
+             if (text := clean_line(" ".join(element.itertext())))]
+    found += [(line, 0, None) for line in dict.fromkeys(page_lines)  # each once
+              if len(line) <= longest]
+    return [_Candidate(text, rank, element, key) for text, rank, element in found
+            if len(text) <= _MAX_CHARS and _MIN_CHARS <= len(key := loose(text))
+            and text.lower() not in _NAVIGATION and not _LABELLED.match(text)]
 
 
 def _agreeing(candidates: list[_Candidate], title: str, sites: list[str]
@@ -126,7 +135,7 @@ def _agreeing(candidates: list[_Candidate], title: str, sites: list[str]
     runs = {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
     scored = []
     for candidate in candidates:
-        key = loose(candidate.text)
+        key = candidate.key
         at = whole.find(key)
         exact = key in runs
         inside = [i for i in own if at < offsets[i + 1] and at + len(key) > offsets[i]]
@@ -199,12 +208,12 @@ def _with_decks(title: str, candidates: list[_Candidate]) -> Headline:
     """The headings right above and below the headline's heading: its kicker and subtitle."""
     key = loose(title)
     element = next((c.element for c in candidates
-                    if c.element is not None and loose(c.text) == key), None)
+                    if c.element is not None and c.key == key), None)
     parent = element.getparent() if element is not None else None
     if parent is None or len(parent) > _TITLE_BLOCK:  # decks stand in a small headline block
-        return Headline(title)
+        return Headline(title, element=element)
     return Headline(title, _deck(element.getprevious(), _KICKER_CLASS),
-                    _deck(element.getnext(), _SUB_CLASS))
+                    _deck(element.getnext(), _SUB_CLASS), element)
 
 
 def _deck(element: etree._Element | None, hint: re.Pattern[str]) -> str | None:
