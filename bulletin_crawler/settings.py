@@ -105,6 +105,8 @@ BULLETIN_MONITOR_ENABLED = True
 BULLETIN_MONITOR_SUITE = "bulletin_crawler.monitoring.monitors.NewsMonitorSuite"
 BULLETIN_MONITOR_MIN_ARTICLES = 0  # a portal run with nothing new is normal
 BULLETIN_MONITOR_MAX_MISSING_ISSUES = 3  # today not out yet + a weekend, in a 2-day refresh window
+BULLETIN_MONITOR_MAX_MISSING_ISSUE_SHARE = 0.3  # …or this share of the days walked (weekly papers
+# publish on 1 to 5 days of 7; set it per site where every day has an issue)
 BULLETIN_MONITOR_MAX_ERROR_RATIO = 0.1
 BULLETIN_MONITOR_MAX_5XX_RATIO = 0.1
 BULLETIN_MONITOR_FINISH_REASONS = ["finished"]
@@ -113,6 +115,7 @@ BULLETIN_MONITOR_MIN_BODY_COVERAGE = 0.95
 BULLETIN_MONITOR_MIN_REPORTERS_COVERAGE = 0.0  # set per site where articles carry bylines
 BULLETIN_MONITOR_MAX_UNPARSEABLE_SHARE = 0.2
 BULLETIN_MONITOR_MAX_FAILED_PAGES = 10
+BULLETIN_MONITOR_MAX_FAILED_SHARE = 0.01  # …or this share of the requests, in a long backfill
 BULLETIN_MONITOR_MAX_REFUSED = 50
 BULLETIN_MONITOR_MIN_SAMPLE = 20  # shares (ratios, coverage) of fewer requests/pages: not judged
 # Alerts when a monitor fails. Secrets never go in settings (Scrapy logs overridden settings):

@@ -26,6 +26,7 @@ THRESHOLDS = {t.name: t for t in (
     Threshold("enabled", "switch", "false switches this site's monitors off"),
     Threshold("min_articles", "count", "articles stored by a run (portals, generic sites)"),
     Threshold("max_missing_issues", "count", "issue days without an issue (e-papers)"),
+    Threshold("max_missing_issue_share", "ratio", "or at most this share of the days walked"),
     Threshold("max_error_ratio", "ratio", "errors per request"),
     Threshold("max_5xx_ratio", "ratio", "5xx answers per response"),
     Threshold("finish_reasons", "reasons", "finish reasons that count as finished"),
@@ -35,6 +36,7 @@ THRESHOLDS = {t.name: t for t in (
                                                  "(0 for sites without bylines)"),
     Threshold("max_unparseable_share", "ratio", "share of article pages read as no article"),
     Threshold("max_failed_pages", "count", "pages lost: no article after every retry"),
+    Threshold("max_failed_share", "ratio", "or at most this share of the requests"),
     Threshold("max_refused", "count", "requests refused: off-site, internal address, scheme"),
     Threshold("min_sample", "count", "fewest requests, pages or articles a share is judged on"),
 )}

@@ -72,6 +72,7 @@ class EpaperSpider(SiteSpider):
                 self.crawler.stats.inc_value("bulletin/days_skipped_complete")
                 continue
             self.walked.add(day)
+        self.crawler.stats.set_value("bulletin/days_walked", len(self.walked))
         for request in self.retry_requests():
             yield request
         for day in sorted(self.walked):
