@@ -6,8 +6,6 @@ the defaults, so operators configure a machine without editing code.
 
 import os
 
-from bulletin_crawler import __version__
-
 BOT_NAME = "bulletin_crawler"
 
 SPIDER_LOADER_CLASS = "bulletin_crawler.spiders.loader.SiteSpiderLoader"
@@ -67,8 +65,7 @@ DOWNLOAD_TIMEOUT = 30
 # the decompressed size too (Scrapy's compression middleware stops a gzip bomb at it).
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
-USER_AGENT = (f"bulletin_crawler/{__version__} (regional news archive"
-              + (f"; contact: {BULLETIN_CONTACT}" if BULLETIN_CONTACT else "") + ")")
+# USER_AGENT: built from BULLETIN_CONTACT by bulletin_crawler.identity.ContactAddon
 
 # --- runtime ------------------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
@@ -168,4 +165,5 @@ BULLETIN_FRONTIER_IDLE_CLOSE = 10.0  # seconds the frontier stays empty before a
 BULLETIN_FRONTIER_LEASE = 30.0  # seconds of silence after which a worker's requests are requeued
 BULLETIN_FRONTIER_ACK_INTERVAL = 1.0  # seconds between acknowledgements, each after a store flush
 BULLETIN_FRONTIER_POLITENESS_WAIT = 300.0  # seconds a request may wait for a slot of its site
-ADDONS = {"bulletin_crawler.frontier.addon.FrontierAddon": 0}
+ADDONS = {"bulletin_crawler.frontier.addon.FrontierAddon": 0,
+          "bulletin_crawler.identity.ContactAddon": 0}

@@ -378,6 +378,13 @@ def test_the_user_agent_names_the_project_and_the_contact(tmp_path):
         agents = {hit.headers.get("user-agent") for hit in server.log}
     assert run.returncode in (0, 1) and agents == {
         f"bulletin_crawler/{_version()} (regional news archive; contact: ops@example.cn)"}
+    with FaultServer(site.routes) as server:  # as a setting (a Scrapyd job's, -s) too
+        run_bulletin("crawl", "portal", "--sites", str(tmp_path / "sites"), "--origin",
+                     server.url, "--store", f"sqlite:///{tmp_path}/u.sqlite3", *FAST,
+                     "-s", "BULLETIN_CONTACT=https://ops.example.cn/", cwd=tmp_path, check=False)
+        agents = {hit.headers.get("user-agent") for hit in server.log}
+    assert agents == {f"bulletin_crawler/{_version()} (regional news archive; "
+                      "contact: https://ops.example.cn/)"}
 
 
 def _version() -> str:

@@ -6,6 +6,7 @@ the rendered page."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import urllib.request
@@ -17,6 +18,7 @@ from bulletin_crawler.extraction.generic import parse_generic
 from bulletin_crawler.extraction.html import ExtractionError, decode_html, select, selector
 from bulletin_crawler.extraction.listing import parse_listing
 from bulletin_crawler.extraction.page import extract_html
+from bulletin_crawler.identity import user_agent
 from bulletin_crawler.rendering.compare import PageOffer
 from bulletin_crawler.rendering.config import RenderingUnavailable
 from bulletin_crawler.rendering.errors import RenderError
@@ -29,7 +31,6 @@ from bulletin_crawler.sites.extract import extract_for_site
 from bulletin_crawler.sites.fixtures import FIELDS
 from bulletin_crawler.spiders import FAMILY_SPIDERS
 
-USER_AGENT = "bulletin_crawler/0.1 (+regional news archive; bulletin check)"
 _LAYOUT_PAGE = re.compile(r"/(node_\d+|n_\d+|col\d+|l\d+|page_\d+|index)\.html?$", re.I)
 LIST_PAGE = re.compile(r"/(index(_\d+)?\.(s?html?|jhtml)|list(_\d+)?\.html?)$|/col/col\d+/", re.I)
 
@@ -49,7 +50,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def fetch(page: str) -> tuple[bytes, str, str | None]:
     """The page's bytes, its URL and the charset its server declared."""
     if re.match(r"^https?://", page):
-        request = urllib.request.Request(page, headers={"User-Agent": USER_AGENT})
+        agent = user_agent(os.environ.get("BULLETIN_CONTACT", ""), "regional news archive; check")
+        request = urllib.request.Request(page, headers={"User-Agent": agent})
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.read(), response.geturl(), response.headers.get_content_charset()
     return Path(page).read_bytes(), Path(page).resolve().as_uri(), None

@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING
 
+from bulletin_crawler.identity import user_agent
 from bulletin_crawler.middlewares.hosts import HostPolicy
 from bulletin_crawler.rendering.config import browser_launch_options, splash_url
 from bulletin_crawler.rendering.errors import NETWORK_ERRORS, RenderError
@@ -55,7 +56,7 @@ async def _browser(url: str, plan: RenderPlan, policy: HostPolicy, options: dict
         browser = await playwright.chromium.launch(**options)  # type: ignore[arg-type]
         try:
             context = await browser.new_context(**context_options(await proxy.start()),
-                                                user_agent=settings.get("USER_AGENT"))
+                                                user_agent=user_agent(settings.get("BULLETIN_CONTACT") or ""))
             page = await context.new_page()
             await skip_resources(page, lambda kind: None)
             response = await page.goto(
