@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bulletin_crawler.stores import open_store
+
 from .conftest import run_bulletin
 
 
@@ -43,12 +45,29 @@ def test_unknown_store_schemes(tmp_path, args):
                    "expected sqlite:///PATH")
 
 
-@pytest.mark.parametrize("command", ["runs", "export"])
+@pytest.mark.parametrize("command", ["runs", "export", "status"])
 def test_a_mongodb_that_is_down(tmp_path, command):
     uri = f"mongodb://reader:s3cret@127.0.0.1:{closed_port()}/bulletin"
     result = run_bulletin(command, "--store", uri, cwd=tmp_path, check=False)
     one_line_error(result, "MongoDB cannot be reached", code=1)
-    assert "s3cret" not in result.stderr
+    assert "s3cret" not in result.stderr and "Topology" not in result.stderr
+
+
+def test_runs_of_an_unknown_site_name_the_known_ones(tmp_path):
+    store = f"sqlite:///{tmp_path}/s.sqlite3"
+    open_store(store).close()
+    one_line_error(run_bulletin("runs", "--site", "nosuch", "--store", store, cwd=tmp_path,
+                                check=False), "no such site: nosuch", "zzrb", code=1)
+    known = run_bulletin("runs", "--site", "zzrb", "--store", store, cwd=tmp_path)
+    assert known.stdout.startswith("started at")  # a known site never crawled: no error
+
+
+def test_a_site_directory_that_is_not_there(tmp_path):
+    one_line_error(run_bulletin("crawl", "zzrb", "--sites", str(tmp_path / "nope"),
+                                cwd=tmp_path, check=False), "no such directory", code=2)
+    one_line_error(run_bulletin("sites", cwd=tmp_path, check=False,
+                                env={"BULLETIN_SITES": str(tmp_path / "nope")}),
+                   "BULLETIN_SITES=", "no such directory", code=2)
 
 
 def test_a_mongodb_uri_with_a_password_option(tmp_path):
@@ -136,3 +155,22 @@ def test_version_and_help_for_every_option():
                 assert action.help, f"bulletin {where} {action.option_strings or action.dest}"
     out = run_bulletin("--version", cwd=Path.cwd()).stdout
     assert out.startswith("bulletin ")
+
+
+def test_new_site_that_fails_leaves_nothing_behind(tmp_path):
+    body = "".join(f"<p>本报讯 管城回族区第{n}段正文，讲述老旧小区改造的进展和居民的感受。</p>"
+                   for n in range(8))
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>老旧小区改造三年行动启动</title></head><body>"
+        f"<h1>老旧小区改造三年行动启动</h1><div class=content>{body}</div></body></html>",
+        encoding="utf-8")
+    args = ("new-site", "fresh", "--url", "http://x.cn/a.html", "--page", "page.html",
+            "--dir", "sites")
+    bad = run_bulletin(*args, "--region-code", "41x", cwd=tmp_path, check=False)
+    assert bad.returncode == 2 and "region" in bad.stderr and "Traceback" not in bad.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["page.html"]
+    good = run_bulletin(*args, "--region-code", "410104", cwd=tmp_path, check=False)
+    assert (tmp_path / "sites" / "fresh.yaml").exists(), good.stderr  # not "exists; edit it"
+    unreachable = run_bulletin("new-site", "gone", "--url", "http://127.0.0.1:9/a.html",
+                               "--dir", "sites", cwd=tmp_path, check=False)
+    one_line_error(unreachable, "http://127.0.0.1:9/a.html", code=1)

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import sys
 import traceback
+from pathlib import Path
 
 from bulletin_crawler import __version__
 from bulletin_crawler.cli import (
@@ -31,6 +32,7 @@ from bulletin_crawler.cli import (
 from bulletin_crawler.extraction.html import ExtractionError
 from bulletin_crawler.redaction import redact
 from bulletin_crawler.sites import SiteFileError
+from bulletin_crawler.sites.registry import SITES_ENV
 from bulletin_crawler.stores import StoreError
 
 EXIT_BAD_INPUT = 2
@@ -50,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     name = f"bulletin {args.command}"
+    if problem := _sites_problem(args):
+        print(f"{name}: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         return int(args.run(args) or 0)
     except BrokenPipeError:  # `bulletin export | head`: the reader had enough
@@ -74,6 +79,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: unexpected error: {type(error).__name__}: {redact(str(error))[:300]} "
               "(set BULLETIN_DEBUG=1 for the traceback)", file=sys.stderr)
         return EXIT_UNEXPECTED
+
+
+def _sites_problem(args: argparse.Namespace) -> str | None:
+    """A site directory named (``--sites``, else ``$BULLETIN_SITES``) that is not there: the
+    crawl would otherwise run with the built-in sites alone, or a same-named built-in one."""
+    if not hasattr(args, "sites"):
+        return None
+    named = f"--sites {args.sites}" if args.sites else f"{SITES_ENV}={os.environ.get(SITES_ENV)}"
+    directory = args.sites or os.environ.get(SITES_ENV)
+    if directory and not Path(directory).is_dir():
+        return f"{named}: no such directory (expected a directory of site files)"
+    return None
 
 
 if __name__ == "__main__":

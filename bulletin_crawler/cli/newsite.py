@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from bulletin_crawler.cli.check import LIST_PAGE, fetch
 from bulletin_crawler.extraction.html import ExtractionError, decode_html
@@ -19,7 +16,7 @@ from bulletin_crawler.rendering.config import RenderingUnavailable
 from bulletin_crawler.rendering.errors import RenderError
 from bulletin_crawler.rendering.single import render_page
 from bulletin_crawler.runner import project_settings
-from bulletin_crawler.sites import SiteFileError, load_site_file
+from bulletin_crawler.sites import SiteFileError
 from bulletin_crawler.sites.config import (
     FAMILY_KINDS,
     KEY_RULE,
@@ -28,15 +25,8 @@ from bulletin_crawler.sites.config import (
     is_site_key,
 )
 from bulletin_crawler.sites.detect import guess_family
-from bulletin_crawler.sites.fixtures import Fixture, differences, fixture_dir, write_expected
-
-# How a start URL is written for each family, from a page of that family.
-_DATED = (
-    (re.compile(r"^(.*/html\d?/)\d{4}-\d{2}/\d{2}/[^/]+$"), "{0}{{date:%Y-%m/%d}}/node_1.htm"),
-    (re.compile(r"^(.*/(?:pc|PC)/)(?:layout|column|col|content|con)/\d{6}/\d{2}/[^/]+$"),
-     "{0}layout/{{date:%Y%m/%d}}/node_01.html"),
-    (re.compile(r"^(.*/)\d{8}/html/[^/]+$"), "{0}{{date:%Y%m%d}}/html/index.htm"),
-)
+from bulletin_crawler.sites.fixtures import differences
+from bulletin_crawler.sites.scaffold import NewSite, SiteExists, scaffold, start_url
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,18 +46,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--dir", default=os.environ.get("BULLETIN_SITES") or "sites",
                         help="where site files live (default $BULLETIN_SITES, else ./sites)")
     parser.set_defaults(run=run)
-
-
-def start_url(url: str, family: str) -> str:
-    """A start URL template for the family: the issue's first layout page for e-papers, the
-    page's own column list for portals."""
-    for pattern, template in _DATED:
-        match = pattern.match(url)
-        if match:
-            return template.format(match.group(1))
-    folder = re.sub(r"/\d{6}$", "", url.rsplit("/", 1)[0])  # TRS keeps articles in YYYYMM/
-    return {"gov-trs": f"{folder}/index.shtml", "gov-jhtml": f"{folder}/index.jhtml"}.get(
-        family, folder + "/")
 
 
 def render_note(url: str, html: str, family: str) -> str | None:
@@ -98,47 +76,39 @@ def run(args: argparse.Namespace) -> int:
         data, _fetched, charset = fetch(args.page or args.url)
         html = decode_html(data, charset)
     except (OSError, ExtractionError) as error:
-        print(f"bulletin new-site: {error}", file=sys.stderr)
+        reason = getattr(error, "reason", None) or error  # urllib's URLError wraps the cause
+        print(f"bulletin new-site: {args.page or args.url}: {reason}", file=sys.stderr)
         return 1
     guess = guess_family(args.url, html)
     family = args.family or guess.family
+    if family not in FAMILY_KINDS:
+        print(f"bulletin new-site: --family {family!r} is not one of {', '.join(FAMILY_KINDS)}",
+              file=sys.stderr)
+        return 2
     directory = Path(args.dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    site_path = directory / f"{args.key}.yaml"
-    if site_path.exists():
-        print(f"bulletin new-site: {site_path} exists; edit it instead", file=sys.stderr)
+    if (directory / f"{args.key}.yaml").exists():  # before any fetch of the list page
+        print(f"bulletin new-site: {directory / args.key}.yaml exists; edit it instead",
+              file=sys.stderr)
         return 2
     # a saved page (--page) is read offline: rendering would fetch the site
     note = None if args.page or FAMILY_KINDS[family] == "epaper" else render_note(
         args.url, html, family)
-    site_path.write_text(
-        f"# Written by `bulletin new-site` on {date.today()}: review every line.\n"
-        f"# Family guess: {family} ({'; '.join(guess.reasons)})\n"
-        f"key: {args.key}\nname: {args.name or args.key}\nfamily: {family}\n"
-        f"start_urls:\n  - {start_url(args.url, family)}\n"
-        f"region:\n  province: {args.province}\n  city: {args.city or 'null'}\n"
-        f"  district: {args.district or 'null'}\n  code: \"{args.region_code}\"\n"
-        + (f"render: browser  # {note}\n" if note else "")
-        + f"verified: scaffolded from {urlsplit(args.url).netloc}; not yet reviewed\n",
-        encoding="utf-8")
+    site = NewSite(args.key, args.url, family, guess.reasons, args.name or args.key,
+                   args.province, args.city, args.district, args.region_code, note)
     try:
-        site = load_site_file(site_path, draft=True)
-    except SiteFileError as error:
+        site_path, fixture = scaffold(site, data, directory)
+    except (SiteFileError, SiteExists) as error:
         print(f"bulletin new-site: {error}", file=sys.stderr)
         return 2
-    folder = fixture_dir(site)
-    folder.mkdir(parents=True, exist_ok=True)
-    page = folder / "page-1.html"
-    page.write_bytes(data)
-    fixture = Fixture(site, page)
-    write_expected(fixture, args.url)
+    page = fixture.page
     print(f"wrote {site_path} (family {family}: {'; '.join(guess.reasons)})")
     if note:
         print(f"render: browser, because {note}")
     print(f"wrote {page} and {fixture.expected_path.name}: review the expected fields, then")
     print(f"  bulletin check {page} --site {args.key} --url {args.url} --sites {directory}")
     print(f"  bulletin sites --check --sites {directory}")
-    if site.region.code == PLACEHOLDER_CODE or site.region.province == PLACEHOLDER_PROVINCE:
+    region = fixture.site.region
+    if region.code == PLACEHOLDER_CODE or region.province == PLACEHOLDER_PROVINCE:
         print("the region is a placeholder: fill in region.province and region.code before "
               "crawling (`sites --check` rejects placeholders)")
     return 1 if differences(fixture) else 0

@@ -34,12 +34,24 @@ def run(args: argparse.Namespace) -> int:
             attempts = project_settings().getint("BULLETIN_MAX_ATTEMPTS")
             print_failures(store.failures(args.site), attempts)
             return 0
-        rows = [[_cell(run, name) for name in COLUMNS]
-                for run in store.iter_runs(args.limit, args.site)]
+        runs = list(store.iter_runs(args.limit, args.site))
+        if args.site and not runs:
+            _check_site(args.site, store.sites())
+        rows = [[_cell(run, name) for name in COLUMNS] for run in runs]
     finally:
         store.close()
     print_table([[name.replace("_", " ") for name in COLUMNS], *rows])
     return 0
+
+
+def _check_site(key: str, stored: list[str]) -> None:
+    """A site with no crawl record: fine if it is a known site never crawled, a typo if not."""
+    from bulletin_crawler.sites import load_registry
+
+    known = set(load_registry(project_settings().get("BULLETIN_SITES") or None).sites) | set(
+        stored)
+    if key not in known:
+        raise SystemExit(f"bulletin runs: no such site: {key} (known: {', '.join(sorted(known))})")
 
 
 def _cell(run: dict, name: str) -> str:

@@ -14,6 +14,7 @@ from pymongo.uri_parser import parse_uri
 from bulletin_crawler.redaction import redact
 from bulletin_crawler.scheduling.state import ScheduleState, SiteState
 from bulletin_crawler.stores import StoreError
+from bulletin_crawler.stores.base import short_error
 
 DEFAULT_DATABASE = "bulletin"
 
@@ -32,7 +33,7 @@ class MongoScheduleState(ScheduleState):
                                       name="site_dispatched_at")
         except (PyMongoError, ValueError) as error:
             raise StoreError(f"{redact(uri)}: cannot keep the schedule "
-                             f"({redact(str(error)).splitlines()[0][:200]})") from None
+                             f"({redact(short_error(error))})") from None
 
     def claim(self, site: str, slot: float, holder: str, ttl: float, now: float) -> bool:
         free = {"$or": [{"holder": None}, {"expires_at": {"$lt": now}}]}

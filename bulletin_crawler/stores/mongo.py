@@ -36,6 +36,7 @@ from bulletin_crawler.stores.base import (
     Match,
     StoreError,
     logger,
+    short_error,
 )
 from bulletin_crawler.stores.bson_dates import day_start, from_bson, to_bson, to_datetime
 from bulletin_crawler.stores.journal import (
@@ -64,9 +65,11 @@ INDEXES: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
 MERGE_ATTEMPTS = 5  # optimistic merges of one story raced by other writers
 
 
+_RUN_DATES = ("started_at", "finished_at", "heartbeat_at")
+
+
 class MergeRaced(PyMongoError):
     """Other writers kept changing a story under our merges: worth trying again later."""
-_RUN_DATES = ("started_at", "finished_at", "heartbeat_at")
 
 
 class MongoStore(MongoBrowse, ArticleStore):
@@ -94,9 +97,9 @@ class MongoStore(MongoBrowse, ArticleStore):
             if journal is None and not create:  # a reader has nothing to fall back on
                 self.client.close()
                 raise StoreError(f"{shown}: MongoDB cannot be reached "
-                                 f"({redact(str(error)).splitlines()[0][:200]})") from None
+                                 f"({redact(short_error(error))})") from None
             logger.warning("MongoDB unavailable on open (%s); writes go to the journal",
-                           redact(str(error)).splitlines()[0][:200])
+                           redact(short_error(error)))
         self.replay()
 
     def prepare(self) -> None:
