@@ -60,3 +60,18 @@ def url_key(url: str) -> str:
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
     return urlunsplit(("", host, path, parts.query, "")).lstrip("/")
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL (or a start URL template: its ``{date:…}`` is in the
+    path, which is dropped)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def rebase(url: str, old: str, new: str) -> str:
+    """``url`` moved from origin ``old`` to origin ``new``; unchanged when it is on another
+    origin (``http://a.cn.evil.example`` or ``http://a.cn:8080`` is not on ``http://a.cn``)."""
+    if origin_of(url).lower() != old.lower():
+        return url
+    return new + url[len(old):]

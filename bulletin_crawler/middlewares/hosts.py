@@ -26,6 +26,8 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from bulletin_crawler.urls import origin_of
+
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
@@ -96,7 +98,7 @@ class HostPolicy:
         site = getattr(spider, "site", None)
         if site is None:
             return None
-        urls = [_template_host(url) for url in site.start_urls]
+        urls = [origin_of(url) for url in site.start_urls]
         origin = getattr(spider, "fetch_origin", None)
         return cls.for_urls([*urls, *([origin] if origin else [])], site.allowed_hosts, trusted)
 
@@ -172,12 +174,6 @@ class HostGuardMiddleware:
         if refusal is not None:
             self.stats.inc_value(f"bulletin/refused/{refusal.removeprefix('refused_')}")
             raise IgnoreRequest(f"{refusal}: {url}")
-
-
-def _template_host(url: str) -> str:
-    """A start URL's scheme and host (its ``{date:…}`` template never touches them)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 async def _resolve_with_scrapy(host: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -26,7 +25,7 @@ from bulletin_crawler.pipelines.store_client import store_client
 from bulletin_crawler.pipelines.validate import ArticleRejected
 from bulletin_crawler.sites.extract import extract_for_site
 from bulletin_crawler.spiders.failures import failure_reason
-from bulletin_crawler.urls import url_key
+from bulletin_crawler.urls import origin_of, rebase, url_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -57,7 +56,7 @@ class SiteSpider(scrapy.Spider):
             raise ValueError(f"since {self.since} is after until {self.until}")
         if (self.until - self.since).days >= MAX_DAYS:
             raise ValueError(f"date range {self.since}..{self.until} is over {MAX_DAYS} days")
-        self.site_origin = _origin(self.site.start_urls[0])
+        self.site_origin = origin_of(self.site.start_urls[0])
         self.fetch_origin = origin.rstrip("/") if origin else self.site_origin
         #: The crawl record of an interrupted run this one resumes (set when the run starts).
         self.resumed_from: dict[str, Any] | None = None
@@ -82,13 +81,11 @@ class SiteSpider(scrapy.Spider):
 
     def fetch_url(self, url: str) -> str:
         """The URL to request: on the mirror when ``-a origin=`` names one."""
-        return self.fetch_origin + url[len(self.site_origin):] if url.startswith(
-            self.site_origin) else url
+        return rebase(url, self.site_origin, self.fetch_origin)
 
     def public_url(self, url: str) -> str:
         """The URL to store: the site's own address, even when fetched from a mirror."""
-        return self.site_origin + url[len(self.fetch_origin):] if url.startswith(
-            self.fetch_origin) else url
+        return rebase(url, self.fetch_origin, self.site_origin)
 
     def article_key(self, url: str) -> str:
         """The store's key for a fetched URL (on the site's own origin)."""
@@ -249,7 +246,3 @@ def _parse_day(value: str, name: str) -> date:
     except ValueError as exc:
         raise ValueError(f"{name}={value!r} is not a date like 2020-11-30") from exc
 
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url.format(date=date(2000, 1, 1)))
-    return f"{parts.scheme}://{parts.netloc}"
