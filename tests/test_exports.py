@@ -99,3 +99,13 @@ def test_unknown_site_and_missing_store_are_errors(demo):
     runs = run_bulletin("runs", "--store", "sqlite:///missing.sqlite3", cwd=demo, check=False)
     assert runs.returncode == 1 and "no such store" in runs.stderr
     assert not (demo / "missing.sqlite3").exists()
+
+
+def test_a_cell_excel_would_run_is_marked_as_text_only_for_excel():
+    doc = {"id": "x", "title": "=HYPERLINK(\"http://evil.example\",\"点击\")", "body": "-1+1",
+           "authors": [], "images": [], "sources": [], "revisions": []}
+    plain, excel = io.StringIO(), io.StringIO()
+    write_csv([doc], plain)
+    write_csv([doc], excel, excel=True)
+    assert ",\"=HYPERLINK(" in plain.getvalue() and ",-1+1," in plain.getvalue()
+    assert ",\"'=HYPERLINK(" in excel.getvalue() and ",'-1+1," in excel.getvalue()

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from bulletin_crawler.redaction import endpoint, redact
 
-SECRET = st.text(alphabet="abcdefXYZ0123456789-_.~!$*", min_size=4, max_size=20)
+# "Zq" appears in no host or option name below, so a leak is the secret's own
+SECRET = st.text(alphabet="abcdefXYZ0123456789-_.~!$*", max_size=20).map(lambda tail: "Zq" + tail)
 
 
 @given(SECRET)

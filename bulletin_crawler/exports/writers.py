@@ -22,6 +22,7 @@ from bulletin_crawler.exports.schema import (
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH = 1000
 EXCEL_BOM = "\ufeff"  # lets Excel on a Chinese Windows read UTF-8 instead of GBK
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write(docs: Iterable[dict[str, Any]], fmt: str, out: IO[str] | str,
@@ -57,13 +58,21 @@ def _csv_cell(value: Any) -> str:
 
 
 def write_csv(docs: Iterable[dict[str, Any]], out: IO[str], excel: bool = False) -> int:
+    """With ``excel``: the byte order mark, and a text cell Excel would run as a formula
+    (``=…``, ``+…``, ``-…``, ``@…``: a scraped headline can be written to) starts with ``'``,
+    Excel's mark for text, as OWASP advises for CSV meant for spreadsheets."""
     if excel:
         out.write(EXCEL_BOM)
     out.write(csv_line(CSV_COLUMNS))
     count = 0
     for count, doc in enumerate(docs, 1):
-        out.write(csv_line(csv_row(doc)))
+        row = csv_row(doc)
+        out.write(csv_line([_inert(cell) for cell in row] if excel else row))
     return count
+
+
+def _inert(cell: Any) -> Any:
+    return "'" + cell if isinstance(cell, str) and cell[:1] in FORMULA_STARTS else cell
 
 
 def arrow_schema() -> Any:
