@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from bulletin_crawler.console import create_app
+from bulletin_crawler.console.app import create_app
 from bulletin_crawler.exports.schema import CSV_COLUMNS
 from bulletin_crawler.sites import load_registry
 from bulletin_crawler.stores.base import ArticleStore

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 from fastapi.testclient import TestClient
 
-from bulletin_crawler.console import create_app
+from bulletin_crawler.console.app import create_app
 from bulletin_crawler.console.access import Access, bind_problem
 from bulletin_crawler.sites import load_registry
 from bulletin_crawler.stores.sqlite import SQLiteStore

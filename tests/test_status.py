@@ -98,7 +98,7 @@ def test_the_console_shows_the_schedulers_next_due_and_stale_sites(tmp_path):
 
     from fastapi.testclient import TestClient
 
-    from bulletin_crawler.console import create_app
+    from bulletin_crawler.console.app import create_app
     from bulletin_crawler.runner import project_settings
     from bulletin_crawler.scheduling.state import open_state
     from bulletin_crawler.scheduling.status import due_function

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     state = open_state(args.store, server_timeout_ms=3000, create=False)
     try:
         listener = _listen(host, port)
-        from bulletin_crawler.console import create_app
+        from bulletin_crawler.console.app import create_app
 
         app = create_app(store, load_registry(args.sites), access=access,
                          max_attempts=settings.getint("BULLETIN_MAX_ATTEMPTS"),
