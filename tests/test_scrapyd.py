@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from datetime import date
 
@@ -75,3 +78,21 @@ def test_the_egg_carries_the_package_with_its_builtin_sites_and_the_settings_ent
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
     entry_points = zipfile.ZipFile(io.BytesIO(build_egg())).read("EGG-INFO/entry_points.txt")
     assert entry_points == b"[scrapy]\nsettings = bulletin_crawler.settings\n"
+
+
+def test_the_builtin_sites_are_read_from_inside_the_egg(tmp_path):
+    """Scrapyd puts the egg first on sys.path (before an editable install): the registry reads
+    the built-in site files from inside the zip."""
+    egg = tmp_path / "bulletin_crawler.egg"
+    egg.write_bytes(build_egg())
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); import bulletin_crawler; "
+             "from bulletin_crawler.sites import load_registry; registry = load_registry(); "
+             "print(bulletin_crawler.__file__); print(sorted(registry.sites)); "
+             "print(registry.problems)")
+    env = {name: value for name, value in os.environ.items() if name != "BULLETIN_SITES"}
+    result = subprocess.run([sys.executable, "-c", probe, str(egg)], capture_output=True,
+                            text=True, cwd=tmp_path, env=env, timeout=60, check=True)
+    where, keys, problems = result.stdout.splitlines()
+    assert where.startswith(str(egg))
+    assert keys == str(sorted(("anyang", "dahebao", "guancheng", "zhumadian", "zzrb", "zzwb")))
+    assert problems == "[]"

@@ -3,10 +3,10 @@ files — with the ``scrapy`` entry point Scrapyd reads the settings module from
 ``addversion.json`` of a scrapy.cfg ``[deploy]`` target.
 
 The egg is written straight from the package, so deploying needs no ``setup.py`` and leaves no
-``build/`` or ``*.egg-info`` behind. Eggs carry no dependencies, and Scrapyd puts an egg *after*
-the installed packages on ``sys.path``: the Scrapyd host runs the project as installed in its
-environment (``pip install bulletin-crawler`` there, same version), the egg names the project,
-its version and its settings module.
+``build/`` or ``*.egg-info`` behind. Eggs carry no dependencies: the Scrapyd host has the
+project installed in its environment (``pip install bulletin-crawler`` there, same version); the
+egg names the project, its version and its settings module, and its copy of the package may be
+the one that runs (it is, beside an editable install), built-in site files read from the zip.
 """
 
 from __future__ import annotations

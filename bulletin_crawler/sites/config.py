@@ -10,11 +10,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from cssselect import SelectorError
 from lxml import etree
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 from parsel.csstranslator import HTMLTranslator
 
 from bulletin_crawler.monitoring.thresholds import threshold_problem
@@ -105,7 +108,7 @@ class SiteConfig:
         return [url.format(date=day) for url in self.start_urls]
 
 
-def load_site_file(path: Path, draft: bool = False) -> SiteConfig:
+def load_site_file(path: Path | Traversable, draft: bool = False) -> SiteConfig:
     """One site file; ``draft`` lets a freshly scaffolded file keep its placeholder region."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -9,12 +9,16 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bulletin_crawler.sites.config import SiteConfig, SiteFileError, load_site_file
 from bulletin_crawler.sites.custom import import_modules
 
-BUILTIN_DIR = Path(__file__).with_name("builtin")
+#: The package's own site files: a folder, or a folder inside the zipped egg Scrapyd runs (read
+#: through importlib.resources, which reads both).
+BUILTIN_DIR: Traversable = resources.files("bulletin_crawler.sites") / "builtin"
 SITES_ENV = "BULLETIN_SITES"
 logger = logging.getLogger(__name__)
 
@@ -34,9 +38,9 @@ class Registry:
         raise KeyError(f"Spider not found: {key} (known sites: {', '.join(sorted(self.sites))})")
 
 
-def site_dirs(extra: str | Path | None = None) -> list[Path]:
+def site_dirs(extra: str | Path | None = None) -> list[Traversable]:
     """Built-in sites first, then the operator's directory (argument, else ``$BULLETIN_SITES``)."""
-    dirs = [BUILTIN_DIR]
+    dirs: list[Traversable] = [BUILTIN_DIR]
     extra = extra or os.environ.get(SITES_ENV)
     if extra:
         dirs.append(Path(extra))
@@ -49,15 +53,17 @@ def load_registry(extra: str | Path | None = None) -> Registry:
     registry = Registry()
     for directory in site_dirs(extra):
         if not directory.is_dir():
-            registry.problems.append(SiteFileError(directory, None,
+            registry.problems.append(SiteFileError(str(directory), None,
                                                    "site directory does not exist"))
             continue
         try:
-            import_modules(directory)
+            if isinstance(directory, Path):  # page-object modules load from files on disk
+                import_modules(directory)
         except Exception as error:
             registry.problems.append(SiteFileError(directory, None, "a page-object module "
                                                    f"failed to import: {error!r}"))
-        for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+        for path in sorted((entry for entry in directory.iterdir()
+                            if entry.name.endswith((".yaml", ".yml"))), key=lambda e: e.name):
             try:
                 site = load_site_file(path)
             except SiteFileError as error:
