@@ -28,9 +28,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bulletin_crawler.extraction.names import NOT_PEOPLE, Evidence, is_person, normalise_name
+from bulletin_crawler.extraction.text import HAN
 
 ROLE_FIELDS = ("reporters", "correspondents", "editors", "photographers")
-HAN = r"\u3400-\u9fff\uf900-\ufaff"
 
 # label → what it credits ("authors" alone: a writer whose role the page does not say)
 _LABELS: dict[str, tuple[str, ...]] = {

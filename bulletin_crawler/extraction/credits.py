@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 
 from bulletin_crawler.extraction.bylines import (
     CLOSERS,
-    HAN,
     OPENERS,
     Byline,
     parse_credit,
@@ -26,7 +25,7 @@ from bulletin_crawler.extraction.bylines import (
 )
 from bulletin_crawler.extraction.layout import Margins
 from bulletin_crawler.extraction.names import Evidence, is_person, normalise_name
-from bulletin_crawler.extraction.text import loose
+from bulletin_crawler.extraction.text import HAN, HAN_CHAR, loose
 
 _BRACKETED = rf"[{re.escape(OPENERS)}](?P<credit>[^{re.escape(OPENERS + CLOSERS)}]{{2,60}})" \
              rf"[{re.escape(CLOSERS)}]"
@@ -55,7 +54,6 @@ _FRAGMENT = re.compile(rf"(?<![{HAN}])(?:作者|撰稿|撰文|发布人|发帖�
 _HEAD_LINES, _TAIL_LINES, _MAX_CREDIT_LINE = 3, 3, 80
 _HEADLINE_PIECE = 4  # a name this long found in the headline is a piece of it
 # Bare names stand alone on a line under a Chinese headline; Western pages say "By".
-_HAN_CHAR = re.compile(rf"[{HAN}]")
 
 
 def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
@@ -77,7 +75,7 @@ def lift_bylines(lines: list[str]) -> tuple[list[str], Byline]:
         credit = parse_credit(line) if len(line) <= _MAX_CREDIT_LINE else None
         if credit is None and at_head and previous:
             credit = _continued(line, previous)
-        if credit is None and index < 2 and not keep and _HAN_CHAR.search(line):
+        if credit is None and index < 2 and not keep and HAN_CHAR.search(line):
             credit = parse_credit(line, bare="authors")
         if credit is not None:
             byline.merge(credit)
@@ -206,7 +204,7 @@ def margin_credits(lines: list[str], under_headline: bool = False,
         readings = (
             lambda: whole,
             lambda: parse_credit(line, bare="authors") if under_headline and len(line) <= 20
-            and line not in links and _HAN_CHAR.search(line) else None,
+            and line not in links and HAN_CHAR.search(line) else None,
             lambda: _dateline_bracket(line),  # 2020-01-01 10:00 来源：… [ 黄宇 ]
             lambda: post_author(line),  # X 发表于 2005-9-15
             lambda: _labelled_fragments(line),  # … 作者：X | 阅读(12) …

@@ -23,7 +23,7 @@ from bulletin_crawler.extraction.budget import checkpoint
 from bulletin_crawler.extraction.html import BLOCK_TAGS, SKIP_TAGS, Line, TextStats, page_lines
 from bulletin_crawler.extraction.published import has_date
 from bulletin_crawler.extraction.tails import related_heading
-from bulletin_crawler.extraction.text import is_caption, loose
+from bulletin_crawler.extraction.text import HAN_CHAR, is_caption, loose
 
 # readability's hints, and the boxes of page furniture (widgets, promotions, sign-ups, pop-ups)
 _UNLIKELY = re.compile(r"comment|reply|discuss|sidebar|footer|header|menu|navbar|recommend|"
@@ -42,7 +42,6 @@ _PARAGRAPH_MIN, _PARAGRAPH_LINKS, _PARAGRAPH_BLOCKS = 80, 0.25, 3
 # A line of the main column outside the blocks joins the text as a paragraph of sentences.
 _CJK_PARAGRAPH, _LINE_LINKS = 30, 0.2
 _DECK_MIN = 50  # characters of a deck under the headline
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_MARK = re.compile(r"[.!?。！？]")
 _GAP, _BREAK_MAX = 8, 80  # lines that end the article's run; a dated line this short
 _SUBHEADINGS, _HEADING_DEPTH = frozenset({"h2", "h3", "h4", "h5", "h6"}), 3
@@ -395,6 +394,6 @@ def reads_as_paragraph(line: Line) -> bool:
     """A line of sentences: long enough for its script (a Chinese line says in 30 characters
     what a Latin one says in 80), with a sentence mark and few links."""
     text = line.text
-    cjk = len(_HAN.findall(text)) > len(text) / 3
+    cjk = len(HAN_CHAR.findall(text)) > len(text) / 3
     return (len(text) >= (_CJK_PARAGRAPH if cjk else _PARAGRAPH_MIN)
             and bool(_SENTENCE_MARK.search(text)) and line.links <= _LINE_LINKS * len(text))

@@ -51,7 +51,13 @@ from bulletin_crawler.extraction.published import is_date_line, marked_dates
 from bulletin_crawler.extraction.published import published as choose_date
 from bulletin_crawler.extraction.result import Extracted, finish
 from bulletin_crawler.extraction.tails import related_heading, split_tail
-from bulletin_crawler.extraction.text import clean_line, ends_sentence, ends_statement, loose
+from bulletin_crawler.extraction.text import (
+    HAN_CHAR,
+    clean_line,
+    ends_sentence,
+    ends_statement,
+    loose,
+)
 from bulletin_crawler.extraction.titles import choose_headline
 
 _META_SOURCE = ("contentsource", "source", "article:source")
@@ -68,7 +74,7 @@ _TEXTY = re.compile(r"[^\W_]")  # a letter or digit of any script
 _HEAD_LINES, _KICKER_MAX, _HEAD_REACH, _FIRST_PARAGRAPH = 3, 30, 20, 30
 _LIST_HEADING_MAX, _ITEM_DEPTH = 60, 3
 _SHORT_TEXT, _SCATTERED_GAIN = 500, 2  # characters: a text this short was no article's block
-_HAN, _HAN_WEIGHT = re.compile(r"[\u3400-\u9fff]"), 1.7
+_HAN_WEIGHT = 1.7
 # A field of a page's metadata: a short label and a colon (索 引 号：, 访问量：199).
 _FIELD = re.compile(r"^[^，。,.!?！？；;：:]{1,10}[:：]\s*\S{0,40}$")
 _SENTENCE_MARK = re.compile(r"[。！？；]|[.!?](?:\s|$)")
@@ -229,7 +235,7 @@ def _body_lines(root: Selector, html: str, override: str | None, title: str | No
 def _text_size(lines: list[str]) -> float:
     """How much ``lines`` say, in Latin characters: a Chinese character says as much as
     (about) three (a Chinese paragraph of 30 characters, a Latin one of 80)."""
-    return sum(len(line) + _HAN_WEIGHT * len(_HAN.findall(line)) for line in lines)
+    return sum(len(line) + _HAN_WEIGHT * len(HAN_CHAR.findall(line)) for line in lines)
 
 
 def _scattered(body: etree._Element, page: list[Line], stats: TextStats) -> list[str]:

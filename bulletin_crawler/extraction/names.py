@@ -14,6 +14,8 @@ import re
 import unicodedata
 from enum import Enum
 
+from bulletin_crawler.extraction.text import HAN
+
 # The common single-character surnames (about 99 % of the population), written out once.
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
@@ -83,18 +85,17 @@ _ORG_ENDINGS = re.compile(
     r"(?:报|网|社|台|局|委|办|院|部|厅|站|会|处|室|府|区|市|县|省|州|团|乡|镇|村|所|队|组|中心|"
     r"公司|集团|大学|学院|学校|医院|银行|协会|基金|频道|栏目|专栏|杂志|周刊|客户端|号|厂|店|馆|司|署|"
     r"街道|社区|支部|党委|政府|法院|检察院|公安|新闻|日报|晚报|时报|商报|网讯|讯|电|稿|版|期|页)$")
-_HAN = r"\u3400-\u9fff\uf900-\ufaff"
-_CHINESE = re.compile(rf"^[{_HAN}]{{2,4}}$")
-_DOTTED = re.compile(rf"^[{_HAN}]{{1,8}}(?:[·•・‧][{_HAN}]{{1,8}}){{1,3}}$")
+_CHINESE = re.compile(rf"^[{HAN}]{{2,4}}$")
+_DOTTED = re.compile(rf"^[{HAN}]{{1,8}}(?:[·•・‧][{HAN}]{{1,8}}){{1,3}}$")
 _LATIN_WORD = r"(?:[A-Z\u00c0-\u00de\u0400-\u042f][\w'’\-]*\.?|[a-z]{1,3}|(?:[A-Z]\.)+)"
 _LATIN_NAME = re.compile(rf"^{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{0,3}}$")
 _CAPITAL = re.compile(r"[A-Z\u00c0-\u00de\u0400-\u042f]")
 # A user's handle: letters, digits and a few joiners; in Han characters as short as a name
 # can be (a longer run is a headline or a phrase).
-_HANDLE = re.compile(rf"^(?:[A-Za-z][\w{_HAN}&.\-]{{1,19}}|[{_HAN}][\w{_HAN}&.\-]{{1,7}})$")
+_HANDLE = re.compile(rf"^(?:[A-Za-z][\w{HAN}&.\-]{{1,19}}|[{HAN}][\w{HAN}&.\-]{{1,7}})$")
 _ASCII_HANDLE = re.compile(r"^[A-Za-z][A-Za-z_.\-]{2,19}$")
 _DIGIT = re.compile(r"\d")
-_INNER_SPACE = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}])")
+_INNER_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
 
 
 class Evidence(Enum):

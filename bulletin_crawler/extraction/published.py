@@ -32,6 +32,7 @@ from bulletin_crawler.extraction.dates import (
     today_shanghai,
 )
 from bulletin_crawler.extraction.layout import Margins
+from bulletin_crawler.extraction.text import HAN_CHAR
 
 _META_PUBLISHED = ("pubdate", "publishdate", "publish_date", "publishtime", "publish-date",
                    "article:published_time", "og:release_date", "datepublished", "dc.date",
@@ -95,7 +96,6 @@ URL, URL_MONTH, SHOWN_BARE, FARTHER_BARE, BELOW_BARE = 2.0, 1.1, 2.0, 1.0, 0.5
 MODIFIED, FIRST_ON_PAGE, BELOW_LATER = 0.5, 0.6, 0.25
 _BARE_REST = 10  # characters besides the date on a line that shows a bare date
 _DATE_LINE_MAX, _DATE_LINE_REST = 60, 16
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_MARK = re.compile(r"[.!?;]\s|[.!?;]$")
 # What may stand around a date on a date line: a label, a time, separators.
 _DATE_LINE_NOISE = re.compile(
@@ -314,7 +314,7 @@ def is_date_line(line: str) -> bool:
     """A Western page's metadata line: a date with at most a label, a time and a name
     (``11 Jan 2019``, ``Aktualisiert: 11.04.2020, 10:27``, ``24. März 2004, 19:49 | Genesis``);
     never a line with Chinese characters (a document's closing date is part of its text)."""
-    if len(line) > _DATE_LINE_MAX or _HAN.search(line):
+    if len(line) > _DATE_LINE_MAX or HAN_CHAR.search(line):
         return False
     match = _ANY_DATE.search(line)
     if not match:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
-_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+#: Han characters (CJK unified ideographs, extension A, compatibility ideographs), for regexes.
+HAN = r"\u3400-\u9fff\uf900-\ufaff"
+HAN_CHAR = re.compile(rf"[{HAN}]")
 # A space between two CJK characters is layout (``综 合``, justified headlines), never meaning.
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+_CJK_GAP = re.compile(rf"(?<=[{HAN}]) (?=[{HAN}])")
 
 _NOT_WORD = re.compile(r"[\W_]+")
 SENTENCE_END = "。！？!?…；;”」』）)"
