@@ -46,12 +46,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_site(key: str, stored: list[str]) -> None:
     """A site with no crawl record: fine if it is a known site never crawled, a typo if not."""
-    from bulletin_crawler.sites import load_registry
+    from bulletin_crawler.sites.registry import load_registry, no_such_site
 
     known = set(load_registry(project_settings().get("BULLETIN_SITES") or None).sites) | set(
         stored)
     if key not in known:
-        raise SystemExit(f"bulletin runs: no such site: {key} (known: {', '.join(sorted(known))})")
+        raise SystemExit(f"bulletin runs: {no_such_site([key], known)}")
 
 
 def _cell(run: dict, name: str) -> str:

@@ -36,14 +36,13 @@ def run(args: argparse.Namespace) -> int:
     from bulletin_crawler.scheduling.plan import ScheduleError, site_schedule
     from bulletin_crawler.scheduling.state import open_state
     from bulletin_crawler.scheduling.status import site_status
-    from bulletin_crawler.sites import load_registry
+    from bulletin_crawler.sites.registry import load_registry, no_such_site
 
     settings = project_settings(args.store, args.sites)
     sites = load_registry(settings.get("BULLETIN_SITES") or None).sites
     unknown = [key for key in args.keys if key not in sites]
     if unknown:
-        raise SystemExit(f"bulletin status: no such site: {', '.join(unknown)} "
-                         f"(known: {', '.join(sorted(sites))})")
+        raise SystemExit(f"bulletin status: {no_such_site(unknown, sites)}")
     store = open_store(args.store, create=False, server_timeout_ms=3000)
     state = open_state(args.store, server_timeout_ms=3000, create=False)
     now = datetime.now(SHANGHAI)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -36,6 +37,11 @@ class Registry:
             if Path(problem.path).stem == key:
                 raise KeyError(f"site {key!r} is disabled: {problem}")
         raise KeyError(f"Spider not found: {key} (known sites: {', '.join(sorted(self.sites))})")
+
+
+def no_such_site(keys: Iterable[str], known: Iterable[str]) -> str:
+    """What to say of site keys that name no site: the known ones, for the typo."""
+    return f"no such site: {', '.join(keys)} (known: {', '.join(sorted(known))})"
 
 
 def site_dirs(extra: str | Path | None = None) -> list[Traversable]:
