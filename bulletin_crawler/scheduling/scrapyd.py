@@ -52,9 +52,9 @@ class ScrapydExecutor(Executor):
                   *(("setting", f"{name}={value}")
                     for name, value in job.public_settings().items()),
                   *job.args.items()]
-        if job.secret_settings():  # Scrapyd would put them on the crawl's command line
+        if secret := job.secret_settings():  # Scrapyd would put them on a command line
             logger.info("%s not sent to %s: it holds a password; the node reads its own from "
-                        "its environment", ", ".join(job.secret_settings()), endpoint(node.url))
+                        "its environment", ", ".join(secret), endpoint(node.url))
         try:
             call(node, "schedule.json", params, post=True, timeout=self.timeout)
         except ScrapydError as error:

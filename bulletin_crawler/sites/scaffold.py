@@ -73,6 +73,7 @@ def scaffold(site: NewSite, page: bytes, directory: Path) -> tuple[Path, Fixture
     made_dir = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
     folder: Path | None = None
+    made_folder = False
     try:
         site_path.write_text(site_text(site), encoding="utf-8")
         config = load_site_file(site_path, draft=True)
@@ -85,7 +86,7 @@ def scaffold(site: NewSite, page: bytes, directory: Path) -> tuple[Path, Fixture
         write_expected(fixture, site.url)
     except BaseException:
         site_path.unlink(missing_ok=True)
-        if folder is not None and made_folder:
+        if made_folder and folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
         if made_dir:
             shutil.rmtree(directory, ignore_errors=True)

@@ -253,14 +253,15 @@ class ArticleStore(ABC):
             self._to_journal(left)
             return len(ops) - len(left)
         self._ops = []
-        if self.journal is not None and self.journal.files():  # back: send what waited
+        # back: send what waited (journaled writes stay visible until they reach the database)
+        if self.journal is not None and self.journal.files():
             self.replay()
-        if self.journal is None or not self.journal.files():
-            # journaled writes stay visible until they reach the database
-            for pending in (self._pending_urls, self._pending_hashes, self._pending_bands,
-                            self._pending_docs, self._pending_prints, self._pending_content,
-                            self._pending_reroots):
-                pending.clear()
+            if self.journal.files():
+                return len(ops)
+        for pending in (self._pending_urls, self._pending_hashes, self._pending_bands,
+                        self._pending_docs, self._pending_prints, self._pending_content,
+                        self._pending_reroots):
+            pending.clear()
         return len(ops)
 
     def _write_batch(self, ops: list[Operation]) -> list[Operation]:

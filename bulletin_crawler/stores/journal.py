@@ -121,8 +121,7 @@ class Journal:
 
     def append(self, ops: list[Operation]) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        lines = [json.dumps({"op": _NAMES[type(op)], **asdict(op)}, ensure_ascii=False) + "\n"
-                 for op in ops]
+        lines = [_line(op) for op in ops]
         with _locked(self.path, "a") as out:
             if out.tell() == 0:
                 lines.insert(0, json.dumps({"journal_of": self.store}, ensure_ascii=False) + "\n")
@@ -136,9 +135,7 @@ class Journal:
         path = self.directory / f"{self.prefix}.{name}.jsonl"
         self.directory.mkdir(parents=True, exist_ok=True)
         with _locked(path, "a") as out:
-            out.write("".join(json.dumps({"op": _NAMES[type(op)], **asdict(op)},
-                                         ensure_ascii=False, default=repr) + "\n"
-                              for op in ops))  # as they are, even what JSON cannot hold
+            out.write("".join(_line(op, default=repr) for op in ops))  # even what JSON cannot hold
             out.flush()
             os.fsync(out.fileno())
         return path
@@ -205,6 +202,11 @@ class Journal:
         return sum(sum(1 for line in path.read_text(encoding="utf-8").splitlines()
                        if line.strip() and '"journal_of"' not in line[:16])
                    for path in self.files())
+
+
+def _line(op: Operation, default: Callable[[Any], Any] | None = None) -> str:
+    return json.dumps({"op": _NAMES[type(op)], **asdict(op)}, ensure_ascii=False,
+                      default=default) + "\n"
 
 
 @contextmanager
