@@ -90,9 +90,6 @@ def _aside(element: etree._Element) -> bool:
     return False
 
 
-_LD_START = re.compile(r"[\[{]")
-
-
 def _json_ld_authors(scripts: str) -> list[str]:
     """Names in JSON-LD ``author`` fields: a Person's ``name``, or the name of the node its
     ``@id`` points to (Yoast's graph)."""

@@ -161,7 +161,7 @@ def _unclosed(text: str) -> int:
 
 
 def page_byline(body: Byline, margins: Margins,
-                declared: str | Iterable[str] | Callable[[], Iterable[str]], text: str,
+                declared: Callable[[], Iterable[str]], text: str,
                 source: str | None, title: str | None = None) -> Byline:
     """Every credit of the page in page order: the info lines above the text, the body's own,
     the lines after it; else the first author the page declares (a byline box, the author
@@ -171,9 +171,8 @@ def page_byline(body: Byline, margins: Margins,
     byline.merge(body)
     byline.merge(margin_credits(margins.below))
     if not byline:  # (what a page declares is read only when needed)
-        authors = declared() if callable(declared) else declared
         visible = None
-        for author in [authors] if isinstance(authors, str) else authors:
+        for author in declared():
             if visible is None:
                 visible = normalise_name(text)
             byline.merge(meta_credit(author, text, visible))

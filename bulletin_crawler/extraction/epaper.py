@@ -179,7 +179,7 @@ def parse_article(html: str, url: str, issue_date: date | None = None,
     credit = meta_credit(props.get("author", ""), "\n".join(line.text for line in page))
     credit.merge(extracted.byline)
     extracted.byline = page_byline(credit, page_margins(page, paragraphs, title),
-                                   "", "", extracted.source, title)
+                                   lambda: (), "", extracted.source, title)  # author: above
     extracted.source = extracted.source or extracted.byline.source
     return extracted
 

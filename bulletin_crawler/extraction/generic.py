@@ -61,7 +61,6 @@ from bulletin_crawler.extraction.text import (
 from bulletin_crawler.extraction.titles import choose_headline
 
 _META_SOURCE = ("contentsource", "source", "article:source")
-_META_AUTHOR = ("author", "article:author", "dc.creator")
 # Body markers, each with the spelling a page must hold for its query to find anything (a
 # query over every element's class costs a millisecond a page; a substring test, nothing).
 _MARKER_BODY = (("//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]",
@@ -161,8 +160,8 @@ def _date_lines(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
     dated = [index for index, line in enumerate(lines) if is_date_line(line)]
     if not dated or len(dated) == len(lines):
         return lines, [], []
-    half = len(lines) / 2
-    return ([line for index, line in enumerate(lines) if index not in dated],
+    half, skipped = len(lines) / 2, set(dated)
+    return ([line for index, line in enumerate(lines) if index not in skipped],
             [lines[index] for index in dated if index < half],
             [lines[index] for index in dated if index >= half])
 

@@ -291,12 +291,6 @@ def _visible(text: str) -> int:
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
-def hidden(element: etree._Element) -> bool:
-    """``display: none`` in the element's own style."""
-    style = element.get("style") if isinstance(element.tag, str) else None
-    return bool(style and _HIDDEN_STYLE.search(style))
-
-
 def comment_block(html: str, start: str, end: str) -> str | None:
     """The raw HTML between two marker comments such as ``<!--enpcontent-->``."""
     begin = html.find(start)

@@ -88,13 +88,14 @@ def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     post's footer, but not the related stories after their heading)."""
     # a related-stories heading, or a post's dated footer (the next post follows it), ends
     # the story
+    related = [bool(_RELATED.match(line)) for line in lines]  # the pattern is long: once
     end_of_story = next((i for i, line in enumerate(lines) if i and (
-        _RELATED.match(line) and not _story_follows(lines, i)
+        related[i] and not _story_follows(lines, i)
         or len(line) <= _CREDIT_MAX and _POST_FOOTER.search(line))), None)
     story, after = ((lines[:end_of_story], lines[end_of_story:]) if end_of_story is not None
                     else (lines, []))
     # a related heading the story goes on after was a label of links (Zobacz także, Read More)
-    story = [line for index, line in enumerate(story) if not index or not _RELATED.match(line)]
+    story = [line for index, line in enumerate(story) if not index or not related[index]]
     credits: list[str] = []  # credit lines met on the way up stay, for the byline reader
     end = len(story)
     while end > 1:
@@ -106,7 +107,7 @@ def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
             break  # the story's own text; a credit naming nobody (编辑：, 阅读数 12) goes
         end -= 1
     cut = [line for line in story[end:] if line not in credits]
-    if after and not _RELATED.match(after[0]):  # (other stories' credits and dates: not cut)
+    if after and not related[len(lines) - len(after)]:  # (other stories' credits, dates: kept)
         cut += after
     return story[:end] + credits, cut
 
@@ -114,8 +115,13 @@ def split_tail(lines: list[str]) -> tuple[list[str], list[str]]:
 def _story_follows(lines: list[str], index: int) -> bool:
     """Paragraphs after a related-stories heading: it was a button (CNN's ``Read More``
     opens the rest of the story), since a list of related stories is short items."""
-    return sum(len(line) >= _STORY_LINE and ends_statement(line)
-               for line in lines[index + 1:]) >= _STORY_LINES
+    found = 0
+    for line in lines[index + 1:]:
+        if len(line) >= _STORY_LINE and ends_statement(line):
+            found += 1
+            if found == _STORY_LINES:
+                return True
+    return False
 
 
 def _furniture(line: str) -> bool:
