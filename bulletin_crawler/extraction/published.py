@@ -115,8 +115,6 @@ _MARKED_QUERIES = ((("<time", "<TIME"), "//time[@datetime]"),
 _MARKED_NAMES = re.compile(r"datePublished|dateCreated|published|pubdate|entry-date|post-date|"
                            r"article:published", re.IGNORECASE)
 _MODIFIED_NAMES = re.compile(r"modified|updated|dateModified", re.IGNORECASE)
-# sources a CMS fills from one stored timestamp ("meta marked element" is one of them)
-_MACHINE = ("meta", "JSON-LD", "script")
 
 
 @dataclass(frozen=True)
@@ -124,6 +122,9 @@ class Candidate:
     value: date | datetime
     weight: float
     source: str
+    #: filled by the CMS from its one stored timestamp (meta tags, JSON-LD, script variables,
+    #: marked elements): copies of it are one witness
+    machine: bool = False
 
     @property
     def day(self) -> date:
@@ -138,7 +139,7 @@ def published(meta: dict[str, str], scripts: str, url: str, margins: Margins, pa
     for value, strong in marked or []:
         if parsed := _parse(value):
             candidates.append(Candidate(parsed, MARKED if strong else MARKED_WEAK,
-                                        "meta marked element"))
+                                        "marked element", machine=True))
     if not any(c.weight > BELOW_BARE for c in candidates):
         first = next(iter_datetimes(page_text[:_FIRST_REACH]), None)
         candidates += [Candidate(first, FIRST_ON_PAGE, "first date on the page")] if first else []
@@ -150,16 +151,17 @@ def candidates_of(meta: dict[str, str], scripts: str, url: str, margins: Margins
     found: list[Candidate] = []
     for name in _META_PUBLISHED:
         if value := _parse(meta.get(name, "")):
-            found.append(Candidate(value, META, f"meta {name}"))
+            found.append(Candidate(value, META, f"meta {name}", machine=True))
             break
     for name in _META_MODIFIED:
         if value := _parse(meta.get(name, "")):
-            found.append(Candidate(value, MODIFIED, f"meta {name}"))
+            found.append(Candidate(value, MODIFIED, f"meta {name}", machine=True))
             break
     if json_ld := _JSON_LD.search(scripts):
-        found += [Candidate(value, JSON_LD, "JSON-LD") for value in [_parse(json_ld.group(1))]
-                  if value]
-    found += [Candidate(value, SCRIPT, "script variable") for value in _script_dates(scripts)]
+        found += [Candidate(value, JSON_LD, "JSON-LD", machine=True)
+                  for value in [_parse(json_ld.group(1))] if value]
+    found += [Candidate(value, SCRIPT, "script variable", machine=True)
+              for value in _script_dates(scripts)]
     # Above the headline stand a disclosure table but also the day's date in a page header:
     # only dates labelled as the publication's count there. Between headline and text, the
     # bare date nearest the text is the story's (a post header under a blog's calendar);
@@ -225,7 +227,7 @@ def _independent(candidates: list[Candidate]) -> list[Candidate]:
     machine: dict[date | datetime, Candidate] = {}
     others = []
     for candidate in candidates:
-        if candidate.source.startswith(_MACHINE):
+        if candidate.machine:
             held = machine.get(candidate.value)
             if held is None or candidate.weight > held.weight:
                 machine[candidate.value] = candidate
