@@ -187,8 +187,9 @@ def test_one_timestamp_copied_into_three_places_is_one_witness():
     """meta, JSON-LD and a script holding the same value against the date the page shows and
     its URL confirms: the shown date wins."""
     stamp = datetime(2023, 11, 9, 5, 30)
-    candidates = [Candidate(stamp, 3.0, "meta article:published_time"),
-                  Candidate(stamp, 3.0, "JSON-LD"), Candidate(stamp, 2.5, "script variable"),
+    candidates = [Candidate(stamp, 3.0, "meta article:published_time", machine=True),
+                  Candidate(stamp, 3.0, "JSON-LD", machine=True),
+                  Candidate(stamp, 2.5, "script variable", machine=True),
                   Candidate(date(2023, 11, 8), 4.5, "labelled date"),
                   Candidate(date(2023, 11, 8), 2.0, "URL")]
     assert best(candidates) == date(2023, 11, 8)
